@@ -1,0 +1,140 @@
+package domain
+
+import "time"
+
+// The HTTP API under /api/v1. Every body is JSON; every error is an
+// ErrorBody. Roles needed are in brackets; "worker" means a worker token.
+//
+//	GET    /healthz, /readyz, /metrics                  [none]
+//	GET    /api/v1/status                               [viewer]   -> Status
+//	GET    /api/v1/whoami                               [any]      -> Principal
+//	GET    /api/v1/events                               [viewer]   SSE stream of Event
+//	POST   /api/v1/ingest                               [worker]   Envelope -> IngestResponse
+//	GET    /api/v1/worker/tasks?wait=30s                [worker]   -> WorkerTask, or 204 when none
+//	GET    /api/v1/facts?worker=&type=&name=&status=&limit= [viewer] -> []Fact
+//	GET    /api/v1/incidents?state=&worker=&limit=      [viewer]   -> []Incident
+//	GET    /api/v1/incidents/{id}                       [viewer]   -> Incident
+//	GET    /api/v1/plans?status=&limit=                 [viewer]   -> []Plan
+//	GET    /api/v1/plans/{id}                           [viewer]   -> Plan (with approvals and tasks)
+//	POST   /api/v1/plans/{id}/approve                   [operator] ApproveRequest -> DecisionResponse
+//	POST   /api/v1/plans/{id}/reject                    [operator] RejectRequest -> DecisionResponse
+//	GET    /api/v1/workers                              [viewer]   -> []Worker
+//	POST   /api/v1/workers                              [admin]    CreateWorkerRequest -> CreatedWorker (201)
+//	DELETE /api/v1/workers/{id}                         [admin]    -> 204
+//	GET    /api/v1/tokens                               [admin]    -> []Token
+//	POST   /api/v1/tokens                               [admin]    CreateTokenRequest -> CreatedToken (201)
+//	DELETE /api/v1/tokens/{id}                          [admin]    -> 204
+//	GET    /api/v1/audit?after=SEQ&limit=N              [viewer]   -> AuditPage
+
+// ErrorBody is the body of every error answer.
+type ErrorBody struct {
+	Error APIError `json:"error"`
+}
+
+// APIError names what went wrong in a word a script can test (Code) and a
+// sentence a person can read (Message).
+type APIError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Error codes, one per sentinel error in errors.go.
+const (
+	CodeNotFound        = "not_found"
+	CodeConflict        = "conflict"
+	CodeUnauthenticated = "unauthenticated"
+	CodeForbidden       = "forbidden"
+	CodePolicy          = "policy_refused"
+	CodeDecided         = "already_decided"
+	CodeExpired         = "expired"
+	CodeInvalid         = "invalid"
+	CodeTooLarge        = "too_large"
+	CodeRateLimited     = "rate_limited"
+	CodeInternal        = "internal"
+)
+
+// Status is the answer of GET /api/v1/status.
+type Status struct {
+	Version       string    `json:"version"`
+	Store         string    `json:"store"`
+	Now           time.Time `json:"now"`
+	Workers       int       `json:"workers"`
+	WorkersOnline int       `json:"workers_online"`
+	OpenIncidents int       `json:"open_incidents"`
+	PendingPlans  int       `json:"pending_plans"`
+	Facts         int       `json:"facts"`
+}
+
+// IngestResponse is the answer of POST /api/v1/ingest. Duplicate is true
+// when the envelope had been stored before; nothing changed then.
+type IngestResponse struct {
+	ID        string `json:"id"`
+	Duplicate bool   `json:"duplicate"`
+	Accepted  int    `json:"accepted"`
+}
+
+// ApproveRequest is the body of POST /api/v1/plans/{id}/approve.
+type ApproveRequest struct {
+	Comment string `json:"comment,omitempty"`
+}
+
+// RejectRequest is the body of POST /api/v1/plans/{id}/reject.
+type RejectRequest struct {
+	Reason string `json:"reason"`
+}
+
+// Outcome words of a DecisionResponse.
+const (
+	DecisionOutcomeApproved = "approved"
+	DecisionOutcomePending  = "pending"
+	DecisionOutcomeRejected = "rejected"
+)
+
+// DecisionResponse is the answer to an approval or rejection that was
+// recorded. ApprovalsNeeded is how many more distinct approvers the plan
+// still needs (0 once approved).
+type DecisionResponse struct {
+	Outcome         string `json:"outcome"`
+	ApprovalsNeeded int    `json:"approvals_needed"`
+	Plan            Plan   `json:"plan"`
+}
+
+// CreateTokenRequest is the body of POST /api/v1/tokens. Name names the
+// user the token acts as; tokens with the same name are the same user.
+type CreateTokenRequest struct {
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+}
+
+// CreatedToken carries a new token's secret: the only time it is shown.
+type CreatedToken struct {
+	Secret string `json:"token"`
+	Token  Token  `json:"info"`
+}
+
+// CreateWorkerRequest is the body of POST /api/v1/workers.
+type CreateWorkerRequest struct {
+	ID       string `json:"id"`
+	SiteName string `json:"site_name"`
+}
+
+// CreatedWorker carries a new worker's token: the only time it is shown.
+type CreatedWorker struct {
+	Secret string `json:"token"`
+	Worker Worker `json:"worker"`
+}
+
+// AuditPage is one page of the audit log in sequence order. Next is the
+// Seq to pass as after= for the next page, or 0 at the end.
+type AuditPage struct {
+	Events []AuditEvent `json:"events"`
+	Next   int64        `json:"next"`
+}
+
+// Event is one message on the SSE stream: Kind says what changed
+// (incident, plan, task, worker, fact) and ID which one.
+type Event struct {
+	Kind string    `json:"kind"`
+	ID   string    `json:"id"`
+	At   time.Time `json:"at"`
+}

@@ -1,0 +1,31 @@
+package domain
+
+import "time"
+
+// Outcome says whether an audited attempt went through.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeOK      Outcome = "ok"
+	OutcomeRefused Outcome = "refused"
+)
+
+// AuditEvent is one entry of the append-only audit log. Hash covers every
+// other field and PrevHash, so editing any stored event breaks the chain
+// from that event on.
+type AuditEvent struct {
+	Seq       int64          `json:"seq"`
+	At        time.Time      `json:"at"`
+	ActorKind PrincipalKind  `json:"actor_kind"`
+	ActorID   string         `json:"actor_id"`
+	ActorName string         `json:"actor_name"`
+	ActorRole Role           `json:"actor_role,omitempty"`
+	Action    string         `json:"action"`
+	Subject   string         `json:"subject,omitempty"`
+	Outcome   Outcome        `json:"outcome"`
+	Reason    string         `json:"reason,omitempty"`
+	Detail    map[string]any `json:"detail,omitempty"`
+	PrevHash  string         `json:"prev_hash"`
+	Hash      string         `json:"hash"`
+}
