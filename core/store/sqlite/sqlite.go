@@ -1,0 +1,64 @@
+// Package sqlite opens Wingman's embedded store: one SQLite file in the data
+// dir, in WAL mode, through modernc.org/sqlite (no cgo).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/wingman-dev/wingman/core/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database file inside the data dir.
+const FileName = "wingman.db"
+
+// Open opens (creating it if needed) the database in dataDir and applies
+// pending migrations. Commits are fsynced (synchronous=FULL): what the API
+// acknowledged survives a crash or a power cut.
+func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
+	path := filepath.Join(dataDir, FileName)
+	base := "file:" + (&url.URL{Path: path}).EscapedPath()
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	// One writer: SQLite serialises writers anyway, and a single connection
+	// with immediate transactions never fails with SQLITE_BUSY on upgrade.
+	writer, err := sql.Open("sqlite", base+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&"+pragmas)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	if err := sqlstore.Migrate(ctx, writer, sub(), nil); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite", base+"?mode=ro&_pragma=query_only(1)&"+pragmas)
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	db := sqlstore.New(writer, reader, sqlstore.Dialect{Name: "sqlite"})
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func sub() fs.FS {
+	f, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the embedded folder is fixed at build time
+	}
+	return f
+}

@@ -1,0 +1,270 @@
+package sqlstore
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+// MarkEnvelope records an envelope id; false means it was seen before.
+func (t *tx) MarkEnvelope(id, workerID string, pt domain.PayloadType, at time.Time) (bool, error) {
+	res, err := t.exec(`INSERT INTO envelopes (id, worker_id, payload_type, received_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO NOTHING`, id, workerID, string(pt), ms(at))
+	if err != nil {
+		return false, fmt.Errorf("mark envelope %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark envelope %s: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+type factKey struct{ worker, typ, name string }
+
+type factState struct {
+	status string
+	attrs  string
+	at     int64
+}
+
+// rowsPerStatement keeps multi-row statements under both databases'
+// limits on bound parameters.
+const rowsPerStatement = 500
+
+// ApplyFacts stores a batch of facts in a few multi-row statements: one
+// read of the current states, one upsert, one history insert per chunk.
+// Batching is what lets ingest keep up with many workers on one fsync per
+// envelope.
+func (t *tx) ApplyFacts(facts []domain.Fact) ([]domain.FactChange, error) {
+	if len(facts) == 0 {
+		return nil, nil
+	}
+	sorted := make([]domain.Fact, len(facts))
+	copy(sorted, facts)
+	// Oldest first, so that within one batch each fact follows the one before.
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ObservedAt.Before(sorted[j].ObservedAt) })
+
+	current, err := t.currentStates(sorted)
+	if err != nil {
+		return nil, err
+	}
+	var history []factRow
+	var changes []domain.FactChange
+	// One row per key in the upsert: a statement may not touch a row twice.
+	latest := map[factKey]factRow{}
+	for _, f := range sorted {
+		attrs, err := toJSON(f.Attrs)
+		if err != nil {
+			return nil, fmt.Errorf("fact %s/%s: attrs: %w", f.Type, f.Name, err)
+		}
+		row := factRow{Fact: f, attrs: attrs}
+		k := factKey{f.WorkerID, f.Type, f.Name}
+		cur, known := current[k]
+		if known && ms(f.ObservedAt) < cur.at {
+			// An older state arriving late (an offline backlog) belongs to
+			// history; it must not overwrite what is newer.
+			history = append(history, row)
+			continue
+		}
+		latest[k] = row
+		if known && cur.status == f.Status && cur.attrs == attrs {
+			current[k] = factState{cur.status, cur.attrs, ms(f.ObservedAt)}
+			continue
+		}
+		row.prev = cur.status
+		latest[k] = row
+		history = append(history, row)
+		changes = append(changes, domain.FactChange{Fact: f, PrevStatus: cur.status})
+		current[k] = factState{f.Status, attrs, ms(f.ObservedAt)}
+	}
+	rows := make([]factRow, 0, len(latest))
+	for _, r := range latest {
+		rows = append(rows, r)
+	}
+	if err := t.upsertFacts(rows); err != nil {
+		return nil, err
+	}
+	if err := t.insertHistory(history); err != nil {
+		return nil, err
+	}
+	return changes, nil
+}
+
+type factRow struct {
+	domain.Fact
+	attrs string
+	prev  string
+}
+
+// currentStates reads the stored state of every key in facts.
+func (t *tx) currentStates(facts []domain.Fact) (map[factKey]factState, error) {
+	byGroup := map[[2]string][]string{}
+	for _, f := range facts {
+		g := [2]string{f.WorkerID, f.Type}
+		byGroup[g] = append(byGroup[g], f.Name)
+	}
+	out := make(map[factKey]factState, len(facts))
+	for g, names := range byGroup {
+		for start := 0; start < len(names); start += rowsPerStatement {
+			chunk := names[start:min(start+rowsPerStatement, len(names))]
+			args := []any{g[0], g[1]}
+			ph := make([]string, len(chunk))
+			for i, n := range chunk {
+				args = append(args, n)
+				ph[i] = fmt.Sprintf("$%d", i+3)
+			}
+			rows, err := t.query(`SELECT name, status, attrs, observed_at FROM facts
+				WHERE worker_id = $1 AND type = $2 AND name IN (`+strings.Join(ph, ",")+`)`+t.d.LockRow, args...)
+			if err != nil {
+				return nil, fmt.Errorf("read facts of %s: %w", g[0], err)
+			}
+			for rows.Next() {
+				var name string
+				var st factState
+				if err := rows.Scan(&name, &st.status, &st.attrs, &st.at); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("read facts of %s: %w", g[0], err)
+				}
+				out[factKey{g[0], g[1], name}] = st
+			}
+			if err := rows.Close(); err != nil {
+				return nil, fmt.Errorf("read facts of %s: %w", g[0], err)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (t *tx) upsertFacts(rows []factRow) error {
+	const cols = 7
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, r := range chunk {
+			args = append(args, r.WorkerID, r.Type, r.Name, r.SiteName, r.Status, r.attrs, ms(r.ObservedAt))
+		}
+		q := `INSERT INTO facts (worker_id, type, name, site_name, status, attrs, observed_at) VALUES ` +
+			placeholders(len(chunk), cols) + `
+			ON CONFLICT (worker_id, type, name) DO UPDATE SET site_name = excluded.site_name,
+				status = excluded.status, attrs = excluded.attrs, observed_at = excluded.observed_at
+			WHERE facts.observed_at <= excluded.observed_at`
+		if _, err := t.exec(q, args...); err != nil {
+			return fmt.Errorf("store facts: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) insertHistory(rows []factRow) error {
+	const cols = 8
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, r := range chunk {
+			args = append(args, r.WorkerID, r.Type, r.Name, r.SiteName, r.Status, r.prev, r.attrs, ms(r.ObservedAt))
+		}
+		q := `INSERT INTO fact_history (worker_id, type, name, site_name, status, prev_status, attrs, observed_at) VALUES ` +
+			placeholders(len(chunk), cols)
+		if _, err := t.exec(q, args...); err != nil {
+			return fmt.Errorf("store fact history: %w", err)
+		}
+	}
+	return nil
+}
+
+// placeholders returns "($1,$2),($3,$4)" for rows×cols parameters.
+func placeholders(rows, cols int) string {
+	var b strings.Builder
+	n := 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d", n)
+			n++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// factWhere builds the WHERE clause shared by fact listings.
+func factWhere(f domain.FactFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(col, v string) {
+		if v != "" {
+			args = append(args, v)
+			conds = append(conds, fmt.Sprintf("%s = $%d", col, len(args)))
+		}
+	}
+	add("worker_id", f.WorkerID)
+	add("type", f.Type)
+	add("name", f.Name)
+	add("status", f.Status)
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ListFacts lists latest states by worker, type and name.
+func (t *tx) ListFacts(f domain.FactFilter) ([]domain.Fact, error) {
+	where, args := factWhere(f)
+	rows, err := t.query(`SELECT worker_id, site_name, type, name, status, attrs, observed_at FROM facts`+where+
+		fmt.Sprintf(" ORDER BY worker_id, type, name LIMIT %d", limit(f.Limit, 10000)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list facts: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Fact
+	for rows.Next() {
+		var fc domain.Fact
+		var attrs string
+		var at int64
+		if err := rows.Scan(&fc.WorkerID, &fc.SiteName, &fc.Type, &fc.Name, &fc.Status, &attrs, &at); err != nil {
+			return nil, fmt.Errorf("list facts: %w", err)
+		}
+		if err := fromJSON(attrs, &fc.Attrs); err != nil {
+			return nil, fmt.Errorf("list facts: %w", err)
+		}
+		fc.ObservedAt = fromMS(at)
+		out = append(out, fc)
+	}
+	return out, rows.Err()
+}
+
+// FactHistory lists state changes, newest first.
+func (t *tx) FactHistory(f domain.FactFilter) ([]domain.FactChange, error) {
+	where, args := factWhere(f)
+	rows, err := t.query(`SELECT worker_id, site_name, type, name, status, prev_status, attrs, observed_at FROM fact_history`+where+
+		fmt.Sprintf(" ORDER BY observed_at DESC, id DESC LIMIT %d", limit(f.Limit, 10000)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("fact history: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.FactChange
+	for rows.Next() {
+		var c domain.FactChange
+		var attrs string
+		var at int64
+		if err := rows.Scan(&c.WorkerID, &c.SiteName, &c.Type, &c.Name, &c.Status, &c.PrevStatus, &attrs, &at); err != nil {
+			return nil, fmt.Errorf("fact history: %w", err)
+		}
+		if err := fromJSON(attrs, &c.Attrs); err != nil {
+			return nil, fmt.Errorf("fact history: %w", err)
+		}
+		c.ObservedAt = fromMS(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

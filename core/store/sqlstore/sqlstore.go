@@ -1,0 +1,125 @@
+// Package sqlstore implements store.Store once, over database/sql, for both
+// SQLite and PostgreSQL. The two differ only in what a Dialect says: how to
+// lock rows and how to serialise migrations. Queries use $N placeholders,
+// which both drivers accept.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/wingman-dev/wingman/core/store"
+)
+
+// Dialect is what differs between the databases.
+type Dialect struct {
+	Name string
+	// LockRow is appended to a SELECT that must lock the row it reads
+	// ("FOR UPDATE" on PostgreSQL; SQLite's writer lock covers it).
+	LockRow string
+	// SkipLocked is appended to a claiming SELECT so that concurrent
+	// claimers pass over each other's rows.
+	SkipLocked string
+}
+
+// DB is a store.Store over one writer pool and one reader pool (the same
+// pool on PostgreSQL; on SQLite the writer is a single connection and the
+// readers are read-only connections, so reads never wait for writes).
+type DB struct {
+	writer  *sql.DB
+	reader  *sql.DB
+	dialect Dialect
+}
+
+// New wraps open pools. The DB owns them: Close closes both.
+func New(writer, reader *sql.DB, d Dialect) *DB {
+	return &DB{writer: writer, reader: reader, dialect: d}
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Kind names the database.
+func (db *DB) Kind() string { return db.dialect.Name }
+
+// Ping checks both pools answer.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s: ping: %w", db.dialect.Name, err)
+	}
+	if err := db.reader.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s: ping readers: %w", db.dialect.Name, err)
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		err = errors.Join(err, db.reader.Close())
+	}
+	return err
+}
+
+// Update runs fn in a read-write transaction.
+func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.writer, nil, fn)
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.reader, &sql.TxOptions{ReadOnly: db.dialect.Name == "postgres"}, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", db.dialect.Name, err)
+	}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &db.dialect}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", db.dialect.Name, err)
+	}
+	return nil
+}
+
+// tx implements store.Tx. It keeps the context of the call that opened it:
+// a transaction never outlives that call.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	d   *Dialect
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+// mustAffect turns "no row changed" into domain.ErrNotFound for what.
+func mustAffect(res sql.Result, err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, errNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+const taskCols = `id, plan_id, action_index, worker_id, plugin, action, target, params, status, attempts, lease_until, created_at, started_at, finished_at, output, error`
+
+func scanTask(s interface{ Scan(...any) error }) (domain.Task, error) {
+	var tk domain.Task
+	var params string
+	var created int64
+	var lease, started, finished sql.NullInt64
+	if err := s.Scan(&tk.ID, &tk.PlanID, &tk.ActionIndex, &tk.WorkerID, &tk.Plugin, &tk.Action, &tk.Target,
+		&params, &tk.Status, &tk.Attempts, &lease, &created, &started, &finished, &tk.Output, &tk.Error); err != nil {
+		return tk, err
+	}
+	tk.CreatedAt = fromMS(created)
+	tk.LeaseUntil, tk.StartedAt, tk.FinishedAt = fromNullMS(lease), fromNullMS(started), fromNullMS(finished)
+	return tk, fromJSON(params, &tk.Params)
+}
+
+// CreateTask stores a new task.
+func (t *tx) CreateTask(tk *domain.Task) error {
+	if tk.ID == "" {
+		tk.ID = newID("tk-", 6)
+	}
+	params, err := toJSON(tk.Params)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO tasks (`+taskCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
+		tk.ID, tk.PlanID, tk.ActionIndex, tk.WorkerID, tk.Plugin, tk.Action, tk.Target, params, string(tk.Status),
+		tk.Attempts, msPtr(tk.LeaseUntil), ms(tk.CreatedAt), msPtr(tk.StartedAt), msPtr(tk.FinishedAt), tk.Output, tk.Error)
+	return inserted(res, err, "task "+tk.ID)
+}
+
+// GetTask reads one task.
+func (t *tx) GetTask(id string) (domain.Task, error) {
+	tk, err := scanTask(t.queryRow(`SELECT `+taskCols+` FROM tasks WHERE id = $1`, id))
+	if err != nil {
+		return tk, notFound(err, "task "+id)
+	}
+	return tk, nil
+}
+
+func (t *tx) tasks(q string, args ...any) ([]domain.Task, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Task
+	for rows.Next() {
+		tk, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list tasks: %w", err)
+		}
+		out = append(out, tk)
+	}
+	return out, rows.Err()
+}
+
+// ClaimTask leases the oldest queued task of a worker. Concurrent claimers
+// skip rows another transaction holds, so no task is handed out twice.
+func (t *tx) ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error) {
+	tk, err := scanTask(t.queryRow(`SELECT `+taskCols+` FROM tasks WHERE worker_id = $1 AND status = $2
+		ORDER BY created_at, id LIMIT 1`+t.d.LockRow+t.d.SkipLocked, workerID, string(domain.TaskQueued)))
+	if err != nil {
+		return tk, notFound(err, "queued task for "+workerID)
+	}
+	start := now
+	tk.Status, tk.Attempts, tk.LeaseUntil, tk.StartedAt = domain.TaskRunning, tk.Attempts+1, &leaseUntil, &start
+	_, err = t.exec(`UPDATE tasks SET status = $2, attempts = $3, lease_until = $4, started_at = $5 WHERE id = $1`,
+		tk.ID, string(tk.Status), tk.Attempts, ms(leaseUntil), ms(now))
+	if err != nil {
+		return tk, fmt.Errorf("claim task %s: %w", tk.ID, err)
+	}
+	return tk, nil
+}
+
+// FinishTask records a task's end.
+func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error {
+	res, err := t.exec(`UPDATE tasks SET status = $2, output = $3, error = $4, finished_at = $5, lease_until = NULL
+		WHERE id = $1`, id, string(status), output, errText, ms(at))
+	return mustAffect(res, err, "task "+id)
+}

@@ -1,0 +1,99 @@
+// Package store defines how Wingman keeps its state: one interface with two
+// implementations (embedded SQLite, the default, and PostgreSQL), both
+// checked by the one suite in storetest. Every change happens inside a
+// transaction, so a decision and the audit event that records it commit
+// together or not at all.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+// Store is a transactional home for Wingman's state.
+type Store interface {
+	// Update runs fn in a read-write transaction. The changes are durable
+	// when Update returns nil, and discarded when fn returns an error.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Kind names the implementation: "sqlite" or "postgres".
+	Kind() string
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is what can be done inside a transaction. Methods return
+// domain.ErrNotFound when a named row does not exist and domain.ErrConflict
+// when a new row's key is taken.
+type Tx interface {
+	// MarkEnvelope records that an envelope was ingested. It returns false
+	// if the id was seen before, so ingest stores each envelope once.
+	MarkEnvelope(id, workerID string, payloadType domain.PayloadType, at time.Time) (bool, error)
+	// ApplyFacts makes each fact the latest state of its key unless a newer
+	// one is stored already, and appends to the history every fact whose
+	// status or attributes differ from the state it follows. It returns the
+	// facts that became the latest state with a change.
+	ApplyFacts(facts []domain.Fact) ([]domain.FactChange, error)
+	ListFacts(f domain.FactFilter) ([]domain.Fact, error)
+	FactHistory(f domain.FactFilter) ([]domain.FactChange, error)
+
+	CreateWorker(w domain.Worker) error
+	GetWorker(id string) (domain.Worker, error)
+	ListWorkers() ([]domain.Worker, error)
+	DeleteWorker(id string) error
+	// SeeWorker records a heartbeat: the worker's health, version and
+	// capabilities as it reported them, seen at the given time.
+	SeeWorker(id string, health domain.WorkerHealth, version string, caps []string, at time.Time) error
+	SetWorkerHealth(id string, health domain.WorkerHealth) error
+	// SilentWorkers lists workers not marked unreachable whose last report
+	// (or creation, if they never reported) is older than before.
+	SilentWorkers(before time.Time) ([]domain.Worker, error)
+
+	// EnsureUser returns the user with this issuer and subject, creating it
+	// from u when there is none.
+	EnsureUser(u domain.User) (domain.User, error)
+	GetUser(id string) (domain.User, error)
+	CreateToken(t domain.Token) error
+	TokenByHash(hash []byte) (domain.Token, error)
+	ListTokens() ([]domain.Token, error)
+	RevokeToken(id string, at time.Time) error
+	RevokeWorkerTokens(workerID string, at time.Time) error
+
+	// CreateIncident stores inc, giving it an ID when it has none.
+	CreateIncident(inc *domain.Incident) error
+	GetIncident(id string) (domain.Incident, error)
+	// OpenIncident returns the unresolved incident for a target.
+	OpenIncident(workerID, targetType, target string) (domain.Incident, error)
+	ListIncidents(f domain.IncidentFilter) ([]domain.Incident, error)
+	UpdateIncident(inc domain.Incident) error
+
+	// CreatePlan stores p, giving it a short ID (pl-7f3a) when it has none.
+	CreatePlan(p *domain.Plan) error
+	// GetPlan returns a plan with its approvals and tasks. With lock set the
+	// plan's row stays locked until the transaction ends, so concurrent
+	// decisions on one plan are serialised.
+	GetPlan(id string, lock bool) (domain.Plan, error)
+	ListPlans(f domain.PlanFilter) ([]domain.Plan, error)
+	SetPlanStatus(id string, status domain.PlanStatus, decidedAt *time.Time) error
+	AddApproval(a domain.Approval) error
+	// ExpiredPlans lists pending plans whose expiry is before now.
+	ExpiredPlans(now time.Time) ([]domain.Plan, error)
+
+	// CreateTask stores t, giving it an ID when it has none.
+	CreateTask(t *domain.Task) error
+	GetTask(id string) (domain.Task, error)
+	// ClaimTask leases the oldest queued task of a worker until leaseUntil
+	// and marks it running; domain.ErrNotFound when there is none.
+	ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error)
+	// FinishTask records a task's end.
+	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error
+
+	// AppendAudit seals ev onto the end of the audit chain.
+	AppendAudit(ev *domain.AuditEvent) error
+	ListAudit(after int64, limit int) ([]domain.AuditEvent, error)
+
+	Counts(now time.Time, onlineSince time.Time) (domain.Status, error)
+}
