@@ -39,6 +39,7 @@ type Tx interface {
 	ApplyFacts(facts []domain.Fact) ([]domain.FactChange, error)
 	ListFacts(f domain.FactFilter) ([]domain.Fact, error)
 	FactHistory(f domain.FactFilter) ([]domain.FactChange, error)
+	AddLogSummaries(workerID string, sums []domain.LogSummary) error
 
 	CreateWorker(w domain.Worker) error
 	GetWorker(id string) (domain.Worker, error)

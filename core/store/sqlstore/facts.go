@@ -268,3 +268,18 @@ func (t *tx) FactHistory(f domain.FactFilter) ([]domain.FactChange, error) {
 	}
 	return out, rows.Err()
 }
+
+// AddLogSummaries stores summaries as the worker made them.
+func (t *tx) AddLogSummaries(workerID string, sums []domain.LogSummary) error {
+	for _, s := range sums {
+		body, err := toJSON(s)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(`INSERT INTO log_summaries (worker_id, source, from_at, to_at, summary) VALUES ($1, $2, $3, $4, $5)`,
+			workerID, s.Source, ms(s.From), ms(s.To), body); err != nil {
+			return fmt.Errorf("store log summary of %s: %w", s.Source, err)
+		}
+	}
+	return nil
+}

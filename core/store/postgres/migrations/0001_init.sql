@@ -32,6 +32,17 @@ CREATE TABLE fact_history (
 CREATE INDEX fact_history_key ON fact_history (worker_id, type, name, observed_at);
 CREATE INDEX fact_history_time ON fact_history (observed_at);
 
+-- Log summaries, made at the site: raw lines never reach this table.
+CREATE TABLE log_summaries (
+	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	worker_id TEXT NOT NULL,
+	source TEXT NOT NULL,
+	from_at BIGINT NOT NULL,
+	to_at BIGINT NOT NULL,
+	summary TEXT NOT NULL
+);
+CREATE INDEX log_summaries_worker ON log_summaries (worker_id, to_at);
+
 CREATE TABLE workers (
 	id TEXT PRIMARY KEY,
 	site_name TEXT NOT NULL,

@@ -1,0 +1,99 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/events"
+	"github.com/wingman-dev/wingman/core/store"
+)
+
+// Claim hands the oldest queued task of worker to it, leased until the
+// lease ends, and moves the plan to running. It returns domain.ErrNotFound
+// when nothing is queued.
+func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time.Duration) (domain.Task, error) {
+	var task domain.Task
+	err := s.update(ctx, func(tx store.Tx, b *events.Batch, _ *error) error {
+		now := s.Now()
+		var err error
+		if task, err = tx.ClaimTask(worker.WorkerID, now, now.Add(lease)); err != nil {
+			return err
+		}
+		b.Changed("task", task.ID, now)
+		plan, err := tx.GetPlan(task.PlanID, true)
+		if err != nil {
+			return err
+		}
+		if plan.Status == domain.PlanApproved {
+			if err := tx.SetPlanStatus(plan.ID, domain.PlanRunning, nil); err != nil {
+				return err
+			}
+			b.Changed("plan", plan.ID, now)
+		}
+		return audit(tx, worker, now, "task.start", task.ID, domain.OutcomeOK, "",
+			map[string]any{"plan": task.PlanID, "action": task.Plugin + " " + task.Action, "target": task.Target})
+	})
+	return task, err
+}
+
+// Finish records a worker's result for one of its tasks, and when it was
+// the plan's last task, the plan's end: succeeded when every task did,
+// rolled_back when a failed action was undone, failed otherwise.
+func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, r domain.ExecutionResultPayload) error {
+	now := s.Now()
+	task, err := tx.GetTask(r.TaskID)
+	if err != nil {
+		return err
+	}
+	if task.WorkerID != worker.WorkerID {
+		return fmt.Errorf("task %s belongs to worker %s: %w", task.ID, task.WorkerID, domain.ErrForbidden)
+	}
+	if !r.Status.Finished() {
+		return fmt.Errorf("result of %s: status %q is not succeeded, failed or rolled_back: %w", task.ID, r.Status, domain.ErrInvalid)
+	}
+	if task.Status.Finished() {
+		return nil // a result sent twice (a retried upload) changes nothing
+	}
+	if err := tx.FinishTask(task.ID, r.Status, r.Output, r.Error, now); err != nil {
+		return err
+	}
+	b.Changed("task", task.ID, now)
+	if err := audit(tx, worker, now, "task.finish", task.ID, domain.OutcomeOK, r.Error,
+		map[string]any{"plan": task.PlanID, "status": r.Status}); err != nil {
+		return err
+	}
+	plan, err := tx.GetPlan(task.PlanID, true)
+	if err != nil {
+		return err
+	}
+	status, done := planOutcome(plan.Tasks)
+	if !done {
+		return nil
+	}
+	if err := tx.SetPlanStatus(plan.ID, status, nil); err != nil {
+		return err
+	}
+	b.Changed("plan", plan.ID, now)
+	return audit(tx, domain.System, now, "plan.finish", plan.ID, domain.OutcomeOK, "", map[string]any{"status": status})
+}
+
+// planOutcome folds task statuses into the plan's end, if it has ended.
+func planOutcome(tasks []domain.Task) (domain.PlanStatus, bool) {
+	status := domain.PlanSucceeded
+	for _, t := range tasks {
+		switch t.Status {
+		case domain.TaskSucceeded:
+		case domain.TaskFailed:
+			status = domain.PlanFailed
+		case domain.TaskRolledBack:
+			if status == domain.PlanSucceeded {
+				status = domain.PlanRolledBack
+			}
+		default:
+			return "", false
+		}
+	}
+	return status, true
+}

@@ -1,0 +1,41 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+// Ingest sends one envelope from a worker (POST /ingest). Sending the same
+// envelope again is safe: the answer then says Duplicate.
+func (c *Client) Ingest(ctx context.Context, env domain.Envelope) (domain.IngestResponse, error) {
+	var r domain.IngestResponse
+	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/ingest", in: env, out: &r, bounded: true}); err != nil {
+		return r, fmt.Errorf("ingest %s envelope: %w", env.PayloadType, err)
+	}
+	return r, nil
+}
+
+// NextTask long-polls for the worker's next task (GET /worker/tasks),
+// letting the server hold the request for up to wait. It returns nil, nil
+// when no task arrived in time. Only ctx bounds the call, so give it a
+// deadline longer than wait.
+func (c *Client) NextTask(ctx context.Context, wait time.Duration) (*domain.WorkerTask, error) {
+	q := url.Values{}
+	if wait > 0 {
+		q.Set("wait", wait.String())
+	}
+	var t domain.WorkerTask
+	noContent, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: q, out: &t})
+	if err != nil {
+		return nil, fmt.Errorf("poll for task: %w", err)
+	}
+	if noContent {
+		return nil, nil
+	}
+	return &t, nil
+}
