@@ -18,11 +18,27 @@ type Hub struct {
 	subs    map[chan domain.Event]struct{} // guarded by mu
 	wakers  map[string]chan struct{}       // guarded by mu; one per worker id
 	dropped uint64                         // guarded by mu
+	closed  chan struct{}
+	once    sync.Once
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{subs: map[chan domain.Event]struct{}{}, wakers: map[string]chan struct{}{}}
+	return &Hub{subs: map[chan domain.Event]struct{}{}, wakers: map[string]chan struct{}{}, closed: make(chan struct{})}
+}
+
+// Close ends every subscription and every wait, so that streams and long
+// polls return when the server shuts down instead of holding it up.
+func (h *Hub) Close() {
+	h.once.Do(func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		close(h.closed)
+		for ch := range h.subs {
+			delete(h.subs, ch)
+			close(ch)
+		}
+	})
 }
 
 // Subscribe returns a channel of events and a function that ends the
@@ -32,6 +48,13 @@ func NewHub() *Hub {
 func (h *Hub) Subscribe(buf int) (<-chan domain.Event, func()) {
 	ch := make(chan domain.Event, buf)
 	h.mu.Lock()
+	select {
+	case <-h.closed:
+		close(ch)
+		h.mu.Unlock()
+		return ch, func() {}
+	default:
+	}
 	h.subs[ch] = struct{}{}
 	h.mu.Unlock()
 	return ch, func() {
@@ -89,6 +112,7 @@ func (h *Hub) WaitWake(workerID string, timeout time.Duration, done <-chan struc
 		return true
 	case <-t.C:
 	case <-done:
+	case <-h.closed:
 	}
 	return false
 }

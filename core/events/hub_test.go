@@ -40,3 +40,21 @@ func TestSlowSubscriberDoesNotBlock(t *testing.T) {
 	cancel()
 	cancel() // a second cancel is harmless
 }
+
+func TestCloseEndsStreamsAndWaits(t *testing.T) {
+	h := NewHub()
+	ch, cancel := h.Subscribe(1)
+	defer cancel()
+	h.Close()
+	if _, ok := <-ch; ok {
+		t.Fatal("subscription still open after Close")
+	}
+	if h.WaitWake("w1", time.Minute, nil) {
+		t.Fatal("a wait after Close reported a wake")
+	}
+	if late, _ := h.Subscribe(1); late == nil {
+		t.Fatal("nil channel")
+	} else if _, ok := <-late; ok {
+		t.Fatal("a subscription after Close is open")
+	}
+}

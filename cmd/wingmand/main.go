@@ -1,0 +1,142 @@
+// Command wingmand is Wingman's control plane: facts, incidents, plans,
+// approvals and audit behind one HTTP API. See `wingmand --help`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/daemon"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := newRoot().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "wingmand:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot() *cobra.Command {
+	var cfgFile string
+	flags := config.DefaultDaemon(os.Getenv)
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the control plane (the default command)",
+		Long: `Run the control plane until SIGINT or SIGTERM.
+
+On first start wingmand creates a bootstrap admin token and writes it to
+<data-dir>/admin.token (mode 0600); wingctl on the same machine picks it up.
+SIGHUP reloads the policy file.
+
+Settings come from flags, then the environment, then the config file, then
+defaults:
+  --listen         WINGMAN_LISTEN      listen         (default 127.0.0.1:8470)
+  --data-dir       WINGMAN_DATA_DIR    data_dir       (default ~/.local/share/wingman)
+  --database-url   DATABASE_URL        database_url   (PostgreSQL; default: SQLite in the data dir)
+  --policy         WINGMAN_POLICY      policy_file    (default <data-dir>/policy.yaml if present)
+  --log-level      WINGMAN_LOG_LEVEL   log_level      (debug, info, warn, error)
+  --log-format     WINGMAN_LOG_FORMAT  log_format     (text or json)`,
+		Example: `  wingmand
+  wingmand serve --data-dir ./data --listen 0.0.0.0:8470
+  DATABASE_URL=postgres://wingman@db/wingman wingmand --config /etc/wingman/wingmand.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfgFile == "" {
+				cfgFile = os.Getenv("WINGMAN_CONFIG")
+			}
+			cfg, err := config.LoadDaemon(cfgFile, os.Getenv)
+			if err != nil {
+				return err
+			}
+			applyFlags(cmd, &cfg, flags)
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			return run(cmd.Context(), cfg)
+		},
+	}
+	f := serve.Flags()
+	f.StringVar(&cfgFile, "config", "", "config file (YAML; env WINGMAN_CONFIG)")
+	f.StringVar(&flags.Listen, "listen", flags.Listen, "address to serve the API on")
+	f.StringVar(&flags.DataDir, "data-dir", flags.DataDir, "where the SQLite database and admin.token live")
+	f.StringVar(&flags.DatabaseURL, "database-url", "", "PostgreSQL URL; the embedded SQLite is used when empty")
+	f.StringVar(&flags.PolicyFile, "policy", "", "approval policy file (YAML)")
+	f.StringVar(&flags.LogLevel, "log-level", flags.LogLevel, "debug, info, warn or error")
+	f.StringVar(&flags.LogFormat, "log-format", flags.LogFormat, "text or json")
+
+	root := &cobra.Command{
+		Use:           "wingmand",
+		Short:         "Wingman's control plane",
+		Long:          "wingmand keeps Wingman's facts, incidents, plans, approvals and audit log, behind one HTTP API.\nWith no command it runs `serve`.",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          serve.RunE,
+	}
+	root.Flags().AddFlagSet(serve.Flags())
+	root.AddCommand(serve)
+	return root
+}
+
+// applyFlags copies the flags the user set over the loaded configuration.
+func applyFlags(cmd *cobra.Command, cfg *config.Daemon, flags config.Daemon) {
+	set := map[string]func(){
+		"listen":       func() { cfg.Listen = flags.Listen },
+		"data-dir":     func() { cfg.DataDir = flags.DataDir },
+		"database-url": func() { cfg.DatabaseURL = flags.DatabaseURL },
+		"policy":       func() { cfg.PolicyFile = flags.PolicyFile },
+		"log-level":    func() { cfg.LogLevel = flags.LogLevel },
+		"log-format":   func() { cfg.LogFormat = flags.LogFormat },
+	}
+	for name, apply := range set {
+		if cmd.Flags().Changed(name) {
+			apply()
+		}
+	}
+}
+
+func newLogger(cfg config.Daemon) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated before
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func run(parent context.Context, cfg config.Daemon) error {
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	d, err := daemon.New(ctx, cfg, log, version)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			d.ReloadPolicy()
+		}
+	}()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	return d.Serve(ctx, ln)
+}

@@ -1,0 +1,93 @@
+// Package api is wingmand's HTTP face: the JSON API under /api/v1 (the
+// endpoint list is in core/domain/api.go), the SSE stream, health and
+// Prometheus metrics. Handlers are thin: they authenticate, decode, call a
+// service and encode; the decisions live in the services.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wingman-dev/wingman/core/advisor"
+	"github.com/wingman-dev/wingman/core/approval"
+	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/events"
+	"github.com/wingman-dev/wingman/core/ingest"
+	"github.com/wingman-dev/wingman/core/store"
+)
+
+// Config is what the server is built from.
+type Config struct {
+	Store     store.Store
+	Auth      *auth.Authenticator
+	Approvals *approval.Service
+	Ingest    *ingest.Service
+	Advisor   *advisor.Advisor
+	Hub       *events.Hub
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry
+	Metrics   *Metrics
+	Version   string
+	Now       func() time.Time
+	// MaxBody caps request bodies (ingest included).
+	MaxBody int64
+	// MaxTaskWait caps a worker's long poll.
+	MaxTaskWait time.Duration
+	// TaskLease is how long a claimed task belongs to its worker.
+	TaskLease time.Duration
+	// OnlineWindow is how recent a heartbeat must be for a worker to count
+	// as online.
+	OnlineWindow time.Duration
+	// Ready reports whether the server should receive traffic.
+	Ready func() error
+}
+
+// Server serves the API.
+type Server struct {
+	Config
+	mux *http.ServeMux
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	s := &Server{Config: cfg, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metricsHandler())
+
+	s.handle("GET /api/v1/status", s.status)
+	s.handle("GET /api/v1/whoami", s.whoami)
+	s.handle("GET /api/v1/events", s.events)
+	s.handle("POST /api/v1/ingest", s.ingest)
+	s.handle("GET /api/v1/worker/tasks", s.nextTask)
+	s.handle("GET /api/v1/facts", s.listFacts)
+	s.handle("GET /api/v1/incidents", s.listIncidents)
+	s.handle("GET /api/v1/incidents/{id}", s.getIncident)
+	s.handle("GET /api/v1/plans", s.listPlans)
+	s.handle("GET /api/v1/plans/{id}", s.getPlan)
+	s.handle("POST /api/v1/plans/{id}/approve", s.approve)
+	s.handle("POST /api/v1/plans/{id}/reject", s.reject)
+	s.handle("GET /api/v1/workers", s.listWorkers)
+	s.handle("POST /api/v1/workers", s.createWorker)
+	s.handle("DELETE /api/v1/workers/{id}", s.deleteWorker)
+	s.handle("GET /api/v1/tokens", s.listTokens)
+	s.handle("POST /api/v1/tokens", s.createToken)
+	s.handle("DELETE /api/v1/tokens/{id}", s.revokeToken)
+	s.handle("GET /api/v1/audit", s.listAudit)
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.Logger, errNoRoute(r))
+	})
+}
+
+// ServeHTTP serves a request with metrics and panic recovery around it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.instrument(s.mux).ServeHTTP(w, r)
+}

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/ingest"
+)
+
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
+	if err := auth.RequireWorker(p, ""); err != nil {
+		return err
+	}
+	body, err := readBody(w, r, s.MaxBody)
+	if err != nil {
+		return err
+	}
+	env, err := ingest.Decode(body)
+	if err != nil {
+		return err
+	}
+	resp, err := s.Ingest.Ingest(r.Context(), p, env)
+	if err != nil {
+		return err
+	}
+	status := http.StatusAccepted
+	if resp.Duplicate {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, resp)
+	return nil
+}
+
+// nextTask is a worker's long poll: it answers with the worker's oldest
+// queued task, or waits up to ?wait= for one to be queued, then answers
+// 204.
+func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
+	if err := auth.RequireWorker(p, ""); err != nil {
+		return err
+	}
+	wait := time.Duration(0)
+	if v := r.URL.Query().Get("wait"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("wait=%q must be a Go duration such as 30s: %w", v, domain.ErrInvalid)
+		}
+		wait = min(d, s.MaxTaskWait)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		task, err := s.Approvals.Claim(r.Context(), p, s.TaskLease)
+		if err == nil {
+			writeJSON(w, http.StatusOK, domain.WorkerTask{TaskID: task.ID, TaskType: domain.TaskExecuteScript,
+				ScriptID: task.Plugin + "." + task.Action, Params: task.Params, TimeoutSeconds: int(s.TaskLease.Seconds()),
+				PlanID: task.PlanID, Plugin: task.Plugin, Action: task.Action, Target: task.Target})
+			return nil
+		}
+		if !errors.Is(err, domain.ErrNotFound) {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 || !s.Hub.WaitWake(p.WorkerID, left, r.Context().Done()) {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+	}
+}

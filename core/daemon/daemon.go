@@ -1,0 +1,215 @@
+// Package daemon wires wingmand together: it opens the store, loads the
+// policy, makes the bootstrap admin token, starts the API and the periodic
+// sweeps, and shuts all of it down gracefully.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/wingman-dev/wingman/core/advisor"
+	"github.com/wingman-dev/wingman/core/api"
+	"github.com/wingman-dev/wingman/core/approval"
+	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/events"
+	"github.com/wingman-dev/wingman/core/ingest"
+	"github.com/wingman-dev/wingman/core/policy"
+	"github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/core/store/postgres"
+	"github.com/wingman-dev/wingman/core/store/sqlite"
+)
+
+// OpenStore opens PostgreSQL when a database URL is set, else the embedded
+// SQLite in the data dir.
+func OpenStore(ctx context.Context, cfg config.Daemon) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	return sqlite.Open(ctx, cfg.DataDir)
+}
+
+// Policy holds the policy in force; Reload swaps it atomically (SIGHUP).
+type Policy struct {
+	path string
+	cur  atomic.Pointer[policy.Policy]
+}
+
+// LoadPolicy loads path, or <data-dir>/policy.yaml when path is empty and
+// that file exists, or the defaults.
+func LoadPolicy(cfg config.Daemon) (*Policy, error) {
+	p := &Policy{path: cfg.PolicyFile}
+	if p.path == "" {
+		if def := filepath.Join(cfg.DataDir, "policy.yaml"); fileExists(def) {
+			p.path = def
+		}
+	}
+	return p, p.Reload()
+}
+
+// Reload reads the policy file again; on error the old policy stays.
+func (p *Policy) Reload() error {
+	if p.path == "" {
+		p.cur.Store(policy.Default())
+		return nil
+	}
+	pol, err := policy.Load(p.path)
+	if err != nil {
+		return err
+	}
+	p.cur.Store(pol)
+	return nil
+}
+
+// Current returns the policy in force.
+func (p *Policy) Current() *policy.Policy { return p.cur.Load() }
+
+// Source names where the policy came from, for the log.
+func (p *Policy) Source() string {
+	if p.path == "" {
+		return "built-in defaults"
+	}
+	return p.path
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// Daemon is a running wingmand.
+type Daemon struct {
+	cfg      config.Daemon
+	log      *slog.Logger
+	store    store.Store
+	policy   *Policy
+	hub      *events.Hub
+	approval *approval.Service
+	advisor  *advisor.Advisor
+	server   *api.Server
+	stopping atomic.Bool
+}
+
+// New opens everything the daemon needs; Close releases it.
+func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version string) (*Daemon, error) {
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := LoadPolicy(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	d := &Daemon{cfg: cfg, log: log, store: st, policy: pol, hub: events.NewHub()}
+	d.approval = &approval.Service{Store: st, Policy: pol.Current, Hub: d.hub, Now: now}
+	d.advisor = &advisor.Advisor{Approvals: d.approval, Now: now}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := api.NewMetrics(reg)
+	d.server = api.New(api.Config{
+		Store: st, Auth: &auth.Authenticator{Store: st, Now: now}, Approvals: d.approval,
+		Ingest:  &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now, Counted: metrics.Ingested},
+		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
+		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease,
+		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
+	})
+	return d, nil
+}
+
+func (d *Daemon) ready() error {
+	if d.stopping.Load() {
+		return errors.New("shutting down")
+	}
+	return nil
+}
+
+// Handler is the daemon's HTTP handler (for tests and benchmarks that serve
+// it themselves).
+func (d *Daemon) Handler() http.Handler { return d.server }
+
+// ReloadPolicy re-reads the policy file.
+func (d *Daemon) ReloadPolicy() {
+	if err := d.policy.Reload(); err != nil {
+		d.log.Error("policy reload failed; the previous policy stays in force", "err", err)
+		return
+	}
+	d.log.Info("policy reloaded", "source", d.policy.Source())
+}
+
+// Serve bootstraps the admin token, then serves on ln until ctx ends, and
+// shuts down gracefully: readiness drops first, streams and long polls end,
+// in-flight requests finish within the shutdown timeout.
+func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
+	tokenPath := filepath.Join(d.cfg.DataDir, config.AdminTokenFile)
+	created, err := auth.Bootstrap(ctx, d.store, tokenPath, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if created {
+		d.log.Info("created the bootstrap admin token; wingctl on this machine uses it by itself", "file", tokenPath)
+	}
+	d.log.Info("wingmand serving", "addr", ln.Addr().String(), "store", d.store.Kind(), "policy", d.policy.Source())
+	srv := &http.Server{Handler: d.server, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
+	srv.RegisterOnShutdown(d.hub.Close)
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	defer stopSweeps()
+	go d.sweep(sweepCtx)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	d.log.Info("shutting down")
+	d.stopping.Store(true)
+	shutCtx, cancel := context.WithTimeout(context.Background(), d.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// sweep expires plans nobody decided and marks silent workers.
+func (d *Daemon) sweep(ctx context.Context) {
+	t := time.NewTicker(d.cfg.SweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := d.approval.ExpireDue(ctx); err != nil {
+			d.log.Error("expire plans", "err", err)
+		} else if n > 0 {
+			d.log.Info("expired plans", "count", n)
+		}
+		if n, err := d.advisor.SweepWorkers(ctx, d.store, d.hub, d.cfg.HeartbeatTimeout); err != nil {
+			d.log.Error("sweep workers", "err", err)
+		} else if n > 0 {
+			d.log.Warn("workers stopped reporting", "count", n)
+		}
+	}
+}
+
+// Close releases the store.
+func (d *Daemon) Close() error { return d.store.Close() }
