@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/wingman-dev/wingman/core/auth"
 	"github.com/wingman-dev/wingman/core/domain"
@@ -96,9 +98,18 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p domain.Pr
 	if err := decodeBody(w, r, s.MaxBody, &req); err != nil {
 		return err
 	}
+	var expires *time.Time
+	if req.ExpiresIn != "" {
+		d, err := time.ParseDuration(req.ExpiresIn)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("expires_in %q must be a positive Go duration such as 720h: %w", req.ExpiresIn, domain.ErrInvalid)
+		}
+		at := s.Now().Add(d)
+		expires = &at
+	}
 	var out domain.CreatedToken
 	err := s.adminChange(r, p, "token.create", req.Name, func(tx store.Tx) (map[string]any, error) {
-		secret, tk, err := auth.IssueAPIToken(tx, req.Name, req.Role, s.Now())
+		secret, tk, err := auth.IssueAPIToken(tx, req.Name, req.Role, s.Now(), expires)
 		out.Secret, out.Token = secret, tk
 		return map[string]any{"role": req.Role, "token": tk.ID}, err
 	})

@@ -24,7 +24,7 @@ func Bootstrap(ctx context.Context, s store.Store, path string, now time.Time) (
 		if err != nil || len(tokens) > 0 {
 			return err
 		}
-		secret, tk, err := IssueAPIToken(tx, "admin", domain.RoleAdmin, now)
+		secret, tk, err := IssueAPIToken(tx, "admin", domain.RoleAdmin, now, nil)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func tokenID() string {
 // IssueAPIToken creates a token for the local user called name (creating
 // the user on first use: tokens with one name are one person) and returns
 // its secret, which is never stored.
-func IssueAPIToken(tx store.Tx, name string, role domain.Role, now time.Time) (string, domain.Token, error) {
+func IssueAPIToken(tx store.Tx, name string, role domain.Role, now time.Time, expires *time.Time) (string, domain.Token, error) {
 	if !role.Valid() {
 		return "", domain.Token{}, fmt.Errorf("role %q is not one of viewer, operator, admin: %w", role, domain.ErrInvalid)
 	}
@@ -61,7 +61,7 @@ func IssueAPIToken(tx store.Tx, name string, role domain.Role, now time.Time) (s
 		return "", domain.Token{}, err
 	}
 	secret, hash := newSecret(APIPrefix)
-	tk := domain.Token{ID: tokenID(), Name: name, Kind: domain.TokenAPI, Role: role, UserID: u.ID, Hash: hash, CreatedAt: now}
+	tk := domain.Token{ID: tokenID(), Name: name, Kind: domain.TokenAPI, Role: role, UserID: u.ID, Hash: hash, CreatedAt: now, ExpiresAt: expires}
 	if err := tx.CreateToken(tk); err != nil {
 		return "", domain.Token{}, err
 	}

@@ -152,17 +152,29 @@ func (d *Daemon) ReloadPolicy() {
 	d.log.Info("policy reloaded", "source", d.policy.Source())
 }
 
+// Store is the daemon's store.
+func (d *Daemon) Store() store.Store { return d.store }
+
+// Bootstrap creates the admin token on a fresh install and returns the file
+// that holds it.
+func (d *Daemon) Bootstrap(ctx context.Context) (string, error) {
+	tokenPath := filepath.Join(d.cfg.DataDir, config.AdminTokenFile)
+	created, err := auth.Bootstrap(ctx, d.store, tokenPath, time.Now().UTC())
+	if err != nil {
+		return "", err
+	}
+	if created {
+		d.log.Info("created the bootstrap admin token; wingctl on this machine uses it by itself", "file", tokenPath)
+	}
+	return tokenPath, nil
+}
+
 // Serve bootstraps the admin token, then serves on ln until ctx ends, and
 // shuts down gracefully: readiness drops first, streams and long polls end,
 // in-flight requests finish within the shutdown timeout.
 func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
-	tokenPath := filepath.Join(d.cfg.DataDir, config.AdminTokenFile)
-	created, err := auth.Bootstrap(ctx, d.store, tokenPath, time.Now().UTC())
-	if err != nil {
+	if _, err := d.Bootstrap(ctx); err != nil {
 		return err
-	}
-	if created {
-		d.log.Info("created the bootstrap admin token; wingctl on this machine uses it by itself", "file", tokenPath)
 	}
 	d.log.Info("wingmand serving", "addr", ln.Addr().String(), "store", d.store.Kind(), "policy", d.policy.Source())
 	srv := &http.Server{Handler: d.server, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}

@@ -104,6 +104,9 @@ type DecisionResponse struct {
 type CreateTokenRequest struct {
 	Name string `json:"name"`
 	Role Role   `json:"role"`
+	// ExpiresIn, a Go duration such as 720h, makes the token stop working
+	// that long after it is created; empty means it lasts until revoked.
+	ExpiresIn string `json:"expires_in,omitempty"`
 }
 
 // CreatedToken carries a new token's secret: the only time it is shown.
