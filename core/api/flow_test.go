@@ -167,4 +167,3 @@ func TestIncidentResolvesWhenContainerRecovers(t *testing.T) {
 		})
 	}
 }
-
