@@ -38,15 +38,27 @@ type finding struct {
 // plan to restart it; a container that recovered resolves its incident and
 // withdraws the plan nobody approved.
 func (a *Advisor) OnFacts(tx store.Tx, b *events.Batch, changes []domain.FactChange) error {
+	// One read of the open incidents serves the whole batch: a healthy
+	// container with nothing open (the common case) costs no query.
+	var open map[[2]string]bool
 	for _, c := range changes {
 		if c.Type != "container" {
 			continue
 		}
 		f, trouble := containerTrouble(c.Fact)
+		if !trouble && !healthy(c.Fact) {
+			continue
+		}
+		if open == nil {
+			var err error
+			if open, err = openTargets(tx); err != nil {
+				return err
+			}
+		}
 		var err error
 		if trouble {
 			err = a.open(tx, b, c.Fact, f)
-		} else if healthy(c.Fact) {
+		} else if open[[2]string{c.WorkerID, c.Name}] {
 			err = a.resolve(tx, b, c.WorkerID, "container", c.Name, "container is running again")
 		}
 		if err != nil {
@@ -54,6 +66,21 @@ func (a *Advisor) OnFacts(tx store.Tx, b *events.Batch, changes []domain.FactCha
 		}
 	}
 	return nil
+}
+
+// openTargets lists the containers with an unresolved incident.
+func openTargets(tx store.Tx) (map[[2]string]bool, error) {
+	incs, err := tx.ListIncidents(domain.IncidentFilter{Unresolved: true, Limit: 100000})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]bool, len(incs))
+	for _, in := range incs {
+		if in.TargetType == "container" {
+			out[[2]string{in.WorkerID, in.Target}] = true
+		}
+	}
+	return out, nil
 }
 
 // containerTrouble applies the container rules, worst first.

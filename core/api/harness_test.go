@@ -22,7 +22,7 @@ import (
 
 // env is a wingmand served in-process over real HTTP, on a real store.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	d     *daemon.Daemon
 	admin string
@@ -31,7 +31,7 @@ type env struct {
 // stores lists the stores every API test runs on.
 var stores = []string{"sqlite", "postgres"}
 
-func newEnv(t *testing.T, kind string, policyYAML string) *env {
+func newEnv(t testing.TB, kind string, policyYAML string) *env {
 	t.Helper()
 	cfg := config.DefaultDaemon(func(string) string { return "" })
 	cfg.DataDir = t.TempDir()

@@ -36,6 +36,15 @@ func nonNil[T any](v []T, err error) ([]T, error) {
 	return v, err
 }
 
+// pageLimit reads ?limit=, at most and by default 1000.
+func pageLimit(r *http.Request) (int, error) {
+	n, err := queryInt(r, "limit")
+	if n == 0 || n > 1000 {
+		n = 1000
+	}
+	return n, err
+}
+
 func queryInt(r *http.Request, key string) (int, error) {
 	v := r.URL.Query().Get(key)
 	if v == "" {
@@ -49,7 +58,7 @@ func queryInt(r *http.Request, key string) (int, error) {
 }
 
 func (s *Server) listFacts(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
-	n, err := queryInt(r, "limit")
+	n, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
@@ -59,7 +68,7 @@ func (s *Server) listFacts(w http.ResponseWriter, r *http.Request, p domain.Prin
 }
 
 func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
-	n, err := queryInt(r, "limit")
+	n, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
@@ -78,7 +87,7 @@ func (s *Server) getIncident(w http.ResponseWriter, r *http.Request, p domain.Pr
 }
 
 func (s *Server) listPlans(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
-	n, err := queryInt(r, "limit")
+	n, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
@@ -99,16 +108,13 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p domain.Pri
 }
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
-	n, err := queryInt(r, "limit")
+	n, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
 	after, err := queryInt(r, "after")
 	if err != nil {
 		return err
-	}
-	if n == 0 || n > 1000 {
-		n = 1000
 	}
 	return view(s, w, r, p, domain.RoleViewer, func(tx store.Tx) (domain.AuditPage, error) {
 		evs, err := nonNil(tx.ListAudit(int64(after), n))

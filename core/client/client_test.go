@@ -132,3 +132,14 @@ func TestSlowServerIsUnavailableButCallerCancelIsNot(t *testing.T) {
 		t.Errorf("caller deadline: err = %v, want DeadlineExceeded only", err)
 	}
 }
+
+// wingmand's messages often start with the operation already; it is not
+// repeated.
+func TestServerMessageWithOperationIsNotRepeated(t *testing.T) {
+	srv := httptest.NewServer(apiError(409, domain.CodeDecided, "approve pl-1: it is already failed: plan already decided"))
+	defer srv.Close()
+	_, err := client.New(srv.URL, "tok").Approve(context.Background(), "pl-1", "")
+	if err == nil || err.Error() != "approve pl-1: it is already failed: plan already decided" || !errors.Is(err, domain.ErrDecided) {
+		t.Errorf("err = %v", err)
+	}
+}

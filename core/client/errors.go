@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -99,6 +100,7 @@ type unavailableError struct {
 	err    error
 }
 
+// Error reads "server unreachable: <server>: <cause>".
 func (e *unavailableError) Error() string {
 	return fmt.Sprintf("%s: %s: %v", domain.ErrUnavailable, e.server, e.err)
 }
@@ -106,3 +108,14 @@ func (e *unavailableError) Error() string {
 // Unwrap lets errors.Is find both domain.ErrUnavailable and the cause
 // (e.g. context.DeadlineExceeded, syscall.ECONNREFUSED).
 func (e *unavailableError) Unwrap() []error { return []error{domain.ErrUnavailable, e.err} }
+
+// wrap puts the operation in front of err, unless the server's message
+// already starts with it, as wingmand's messages often do: "approve pl-1:
+// approve pl-1: ..." helps nobody.
+func wrap(op string, err error) error {
+	var e *Error
+	if errors.As(err, &e) && strings.HasPrefix(e.Error(), op+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}

@@ -14,7 +14,7 @@ import (
 func (c *Client) Status(ctx context.Context) (domain.Status, error) {
 	var s domain.Status
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/status", out: &s, bounded: true}); err != nil {
-		return s, fmt.Errorf("get status: %w", err)
+		return s, wrap("get status", err)
 	}
 	return s, nil
 }
@@ -23,7 +23,7 @@ func (c *Client) Status(ctx context.Context) (domain.Status, error) {
 func (c *Client) Whoami(ctx context.Context) (domain.Principal, error) {
 	var p domain.Principal
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/whoami", out: &p, bounded: true}); err != nil {
-		return p, fmt.Errorf("whoami: %w", err)
+		return p, wrap("whoami", err)
 	}
 	return p, nil
 }
@@ -38,7 +38,7 @@ func (c *Client) ListFacts(ctx context.Context, f domain.FactFilter) ([]domain.F
 	setInt(q, "limit", int64(f.Limit))
 	var facts []domain.Fact
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/facts", query: q, out: &facts, bounded: true}); err != nil {
-		return nil, fmt.Errorf("list facts: %w", err)
+		return nil, wrap("list facts", err)
 	}
 	return nonNil(facts), nil
 }
@@ -51,7 +51,7 @@ func (c *Client) ListIncidents(ctx context.Context, f domain.IncidentFilter) ([]
 	setInt(q, "limit", int64(f.Limit))
 	var incs []domain.Incident
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/incidents", query: q, out: &incs, bounded: true}); err != nil {
-		return nil, fmt.Errorf("list incidents: %w", err)
+		return nil, wrap("list incidents", err)
 	}
 	return nonNil(incs), nil
 }
@@ -60,7 +60,7 @@ func (c *Client) ListIncidents(ctx context.Context, f domain.IncidentFilter) ([]
 func (c *Client) GetIncident(ctx context.Context, id string) (domain.Incident, error) {
 	var inc domain.Incident
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/incidents/" + url.PathEscape(id), out: &inc, bounded: true}); err != nil {
-		return inc, fmt.Errorf("get incident %s: %w", id, err)
+		return inc, wrap("get incident "+id, err)
 	}
 	return inc, nil
 }
@@ -72,7 +72,7 @@ func (c *Client) ListPlans(ctx context.Context, f domain.PlanFilter) ([]domain.P
 	setInt(q, "limit", int64(f.Limit))
 	var plans []domain.Plan
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/plans", query: q, out: &plans, bounded: true}); err != nil {
-		return nil, fmt.Errorf("list plans: %w", err)
+		return nil, wrap("list plans", err)
 	}
 	return nonNil(plans), nil
 }
@@ -81,7 +81,7 @@ func (c *Client) ListPlans(ctx context.Context, f domain.PlanFilter) ([]domain.P
 func (c *Client) GetPlan(ctx context.Context, id string) (domain.Plan, error) {
 	var p domain.Plan
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/plans/" + url.PathEscape(id), out: &p, bounded: true}); err != nil {
-		return p, fmt.Errorf("get plan %s: %w", id, err)
+		return p, wrap("get plan "+id, err)
 	}
 	return p, nil
 }
@@ -94,7 +94,7 @@ func (c *Client) Audit(ctx context.Context, after int64, limit int) (domain.Audi
 	setInt(q, "limit", int64(limit))
 	var page domain.AuditPage
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/audit", query: q, out: &page, bounded: true}); err != nil {
-		return page, fmt.Errorf("read audit log after %d: %w", after, err)
+		return page, wrap(fmt.Sprintf("read audit log after %d", after), err)
 	}
 	page.Events = nonNil(page.Events)
 	return page, nil

@@ -15,7 +15,7 @@ import (
 func (c *Client) Ingest(ctx context.Context, env domain.Envelope) (domain.IngestResponse, error) {
 	var r domain.IngestResponse
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/ingest", in: env, out: &r, bounded: true}); err != nil {
-		return r, fmt.Errorf("ingest %s envelope: %w", env.PayloadType, err)
+		return r, wrap(fmt.Sprintf("ingest %s envelope", env.PayloadType), err)
 	}
 	return r, nil
 }
@@ -32,7 +32,7 @@ func (c *Client) NextTask(ctx context.Context, wait time.Duration) (*domain.Work
 	var t domain.WorkerTask
 	noContent, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: q, out: &t})
 	if err != nil {
-		return nil, fmt.Errorf("poll for task: %w", err)
+		return nil, wrap("poll for task", err)
 	}
 	if noContent {
 		return nil, nil

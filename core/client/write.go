@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -15,7 +14,7 @@ func (c *Client) Approve(ctx context.Context, id, comment string) (domain.Decisi
 	var d domain.DecisionResponse
 	in := domain.ApproveRequest{Comment: comment}
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/plans/" + url.PathEscape(id) + "/approve", in: in, out: &d, bounded: true}); err != nil {
-		return d, fmt.Errorf("approve %s: %w", id, err)
+		return d, wrap("approve "+id, err)
 	}
 	return d, nil
 }
@@ -25,7 +24,7 @@ func (c *Client) Reject(ctx context.Context, id, reason string) (domain.Decision
 	var d domain.DecisionResponse
 	in := domain.RejectRequest{Reason: reason}
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/plans/" + url.PathEscape(id) + "/reject", in: in, out: &d, bounded: true}); err != nil {
-		return d, fmt.Errorf("reject %s: %w", id, err)
+		return d, wrap("reject "+id, err)
 	}
 	return d, nil
 }
@@ -34,7 +33,7 @@ func (c *Client) Reject(ctx context.Context, id, reason string) (domain.Decision
 func (c *Client) ListWorkers(ctx context.Context) ([]domain.Worker, error) {
 	var ws []domain.Worker
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/workers", out: &ws, bounded: true}); err != nil {
-		return nil, fmt.Errorf("list workers: %w", err)
+		return nil, wrap("list workers", err)
 	}
 	return nonNil(ws), nil
 }
@@ -45,7 +44,7 @@ func (c *Client) CreateWorker(ctx context.Context, id, site string) (domain.Crea
 	var w domain.CreatedWorker
 	in := domain.CreateWorkerRequest{ID: id, SiteName: site}
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/workers", in: in, out: &w, bounded: true}); err != nil {
-		return w, fmt.Errorf("create worker %s: %w", id, err)
+		return w, wrap("create worker "+id, err)
 	}
 	return w, nil
 }
@@ -53,7 +52,7 @@ func (c *Client) CreateWorker(ctx context.Context, id, site string) (domain.Crea
 // DeleteWorker removes a worker and revokes its token (DELETE /workers/{id}).
 func (c *Client) DeleteWorker(ctx context.Context, id string) error {
 	if _, err := c.do(ctx, call{method: http.MethodDelete, path: "/workers/" + url.PathEscape(id), bounded: true}); err != nil {
-		return fmt.Errorf("delete worker %s: %w", id, err)
+		return wrap("delete worker "+id, err)
 	}
 	return nil
 }
@@ -63,7 +62,7 @@ func (c *Client) DeleteWorker(ctx context.Context, id string) error {
 func (c *Client) ListTokens(ctx context.Context) ([]domain.Token, error) {
 	var ts []domain.Token
 	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/tokens", out: &ts, bounded: true}); err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
+		return nil, wrap("list tokens", err)
 	}
 	return nonNil(ts), nil
 }
@@ -74,7 +73,7 @@ func (c *Client) CreateToken(ctx context.Context, name string, role domain.Role)
 	var t domain.CreatedToken
 	in := domain.CreateTokenRequest{Name: name, Role: role}
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/tokens", in: in, out: &t, bounded: true}); err != nil {
-		return t, fmt.Errorf("create token for %s: %w", name, err)
+		return t, wrap("create token for "+name, err)
 	}
 	return t, nil
 }
@@ -82,7 +81,7 @@ func (c *Client) CreateToken(ctx context.Context, name string, role domain.Role)
 // RevokeToken revokes a token by its ID (DELETE /tokens/{id}).
 func (c *Client) RevokeToken(ctx context.Context, id string) error {
 	if _, err := c.do(ctx, call{method: http.MethodDelete, path: "/tokens/" + url.PathEscape(id), bounded: true}); err != nil {
-		return fmt.Errorf("revoke token %s: %w", id, err)
+		return wrap("revoke token "+id, err)
 	}
 	return nil
 }

@@ -44,7 +44,9 @@ type Incident struct {
 
 // IncidentFilter narrows an incident listing; empty fields match everything.
 type IncidentFilter struct {
-	State    IncidentState
+	State IncidentState
+	// Unresolved keeps open and acknowledged incidents only.
+	Unresolved bool
 	WorkerID string
 	Limit    int
 }

@@ -30,13 +30,14 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 	path := filepath.Join(dataDir, FileName)
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
-	// One writer: SQLite serialises writers anyway, and a single connection
-	// with immediate transactions never fails with SQLITE_BUSY on upgrade.
+	// Write transactions run one at a time (SingleWriter) and begin
+	// immediate, so they never fail with SQLITE_BUSY on upgrade; the second
+	// connection lets statements be prepared while a transaction runs.
 	writer, err := sql.Open("sqlite", base+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&"+pragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	writer.SetMaxOpenConns(1)
+	writer.SetMaxOpenConns(2)
 	if err := sqlstore.Migrate(ctx, writer, sub(), nil); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -47,7 +48,7 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := sqlstore.New(writer, reader, sqlstore.Dialect{Name: "sqlite"})
+	db := sqlstore.New(writer, reader, sqlstore.Dialect{Name: "sqlite", Positional: true, SingleWriter: true})
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

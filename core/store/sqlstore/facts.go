@@ -85,6 +85,10 @@ func (t *tx) ApplyFacts(facts []domain.Fact) ([]domain.FactChange, error) {
 	for _, r := range latest {
 		rows = append(rows, r)
 	}
+	// Concurrent batches lock rows in one order (the key's), so two
+	// replicas storing overlapping facts wait for each other instead of
+	// deadlocking.
+	sort.Slice(rows, func(i, j int) bool { return rows[i].key().less(rows[j].key()) })
 	if err := t.upsertFacts(rows); err != nil {
 		return nil, err
 	}
@@ -100,25 +104,45 @@ type factRow struct {
 	prev  string
 }
 
+func (r factRow) key() factKey { return factKey{r.WorkerID, r.Type, r.Name} }
+
+func (k factKey) less(o factKey) bool {
+	if k.worker != o.worker {
+		return k.worker < o.worker
+	}
+	if k.typ != o.typ {
+		return k.typ < o.typ
+	}
+	return k.name < o.name
+}
+
 // currentStates reads the stored state of every key in facts.
 func (t *tx) currentStates(facts []domain.Fact) (map[factKey]factState, error) {
 	byGroup := map[[2]string][]string{}
+	var groups [][2]string
 	for _, f := range facts {
 		g := [2]string{f.WorkerID, f.Type}
+		if _, ok := byGroup[g]; !ok {
+			groups = append(groups, g)
+		}
 		byGroup[g] = append(byGroup[g], f.Name)
 	}
+	// Lock in key order, as upsertFacts writes (see there).
+	sort.Slice(groups, func(i, j int) bool {
+		return groups[i][0] < groups[j][0] || groups[i][0] == groups[j][0] && groups[i][1] < groups[j][1]
+	})
 	out := make(map[factKey]factState, len(facts))
-	for g, names := range byGroup {
+	for _, g := range groups {
+		names := byGroup[g]
+		sort.Strings(names)
 		for start := 0; start < len(names); start += rowsPerStatement {
 			chunk := names[start:min(start+rowsPerStatement, len(names))]
 			args := []any{g[0], g[1]}
-			ph := make([]string, len(chunk))
-			for i, n := range chunk {
+			for _, n := range chunk {
 				args = append(args, n)
-				ph[i] = fmt.Sprintf("$%d", i+3)
 			}
 			rows, err := t.query(`SELECT name, status, attrs, observed_at FROM facts
-				WHERE worker_id = $1 AND type = $2 AND name IN (`+strings.Join(ph, ",")+`)`+t.d.LockRow, args...)
+				WHERE worker_id = $1 AND type = $2 AND name IN `+t.placeholders(1, len(chunk), 3)+` ORDER BY name`+t.d.LockRow, args...)
 			if err != nil {
 				return nil, fmt.Errorf("read facts of %s: %w", g[0], err)
 			}
@@ -148,7 +172,7 @@ func (t *tx) upsertFacts(rows []factRow) error {
 			args = append(args, r.WorkerID, r.Type, r.Name, r.SiteName, r.Status, r.attrs, ms(r.ObservedAt))
 		}
 		q := `INSERT INTO facts (worker_id, type, name, site_name, status, attrs, observed_at) VALUES ` +
-			placeholders(len(chunk), cols) + `
+			t.placeholders(len(chunk), cols, 1) + `
 			ON CONFLICT (worker_id, type, name) DO UPDATE SET site_name = excluded.site_name,
 				status = excluded.status, attrs = excluded.attrs, observed_at = excluded.observed_at
 			WHERE facts.observed_at <= excluded.observed_at`
@@ -168,7 +192,7 @@ func (t *tx) insertHistory(rows []factRow) error {
 			args = append(args, r.WorkerID, r.Type, r.Name, r.SiteName, r.Status, r.prev, r.attrs, ms(r.ObservedAt))
 		}
 		q := `INSERT INTO fact_history (worker_id, type, name, site_name, status, prev_status, attrs, observed_at) VALUES ` +
-			placeholders(len(chunk), cols)
+			t.placeholders(len(chunk), cols, 1)
 		if _, err := t.exec(q, args...); err != nil {
 			return fmt.Errorf("store fact history: %w", err)
 		}
@@ -176,10 +200,13 @@ func (t *tx) insertHistory(rows []factRow) error {
 	return nil
 }
 
-// placeholders returns "($1,$2),($3,$4)" for rows×cols parameters.
-func placeholders(rows, cols int) string {
+// placeholders returns "($1,$2),($3,$4)" for rows×cols parameters
+// numbered from first, or the same with "?" where the dialect is
+// positional (the earlier parameters must then be "?" too, or $1..$first-1
+// bound in order: SQLite numbers a "?" one past the largest so far).
+func (t *tx) placeholders(rows, cols, first int) string {
 	var b strings.Builder
-	n := 1
+	n := first
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			b.WriteByte(',')
@@ -189,7 +216,11 @@ func placeholders(rows, cols int) string {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, "$%d", n)
+			if t.d.Positional {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", n)
+			}
 			n++
 		}
 		b.WriteByte(')')

@@ -66,6 +66,10 @@ func (t *tx) ListIncidents(f domain.IncidentFilter) ([]domain.Incident, error) {
 		args = append(args, string(f.State))
 		conds = append(conds, fmt.Sprintf("state = $%d", len(args)))
 	}
+	if f.Unresolved {
+		args = append(args, string(domain.IncidentResolved))
+		conds = append(conds, fmt.Sprintf("state <> $%d", len(args)))
+	}
 	if f.WorkerID != "" {
 		args = append(args, f.WorkerID)
 		conds = append(conds, fmt.Sprintf("worker_id = $%d", len(args)))
@@ -74,7 +78,7 @@ func (t *tx) ListIncidents(f domain.IncidentFilter) ([]domain.Incident, error) {
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := t.query(q+fmt.Sprintf(" ORDER BY opened_at DESC, id LIMIT %d", limit(f.Limit, 1000)), args...)
+	rows, err := t.query(q+fmt.Sprintf(" ORDER BY opened_at DESC, id LIMIT %d", limit(f.Limit, 100000)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/wingman-dev/wingman/core/store"
 )
@@ -22,6 +23,14 @@ type Dialect struct {
 	// SkipLocked is appended to a claiming SELECT so that concurrent
 	// claimers pass over each other's rows.
 	SkipLocked string
+	// Positional makes multi-row statements use "?" placeholders: SQLite
+	// looks $N names up in a list, which costs O(n²) on a 1,000-parameter
+	// statement, while "?" is numbered as it is parsed.
+	Positional bool
+	// SingleWriter serialises write transactions in the process (SQLite
+	// allows one writer at a time anyway; waiting on a Go mutex is cheaper
+	// and fairer than SQLite's busy retries).
+	SingleWriter bool
 }
 
 // DB is a store.Store over one writer pool and one reader pool (the same
@@ -31,6 +40,8 @@ type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	dialect Dialect
+	stmts   stmtCache
+	writeMu sync.Mutex // held for a whole write transaction when SingleWriter
 }
 
 // New wraps open pools. The DB owns them: Close closes both.
@@ -56,6 +67,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -65,6 +77,10 @@ func (db *DB) Close() error {
 
 // Update runs fn in a read-write transaction.
 func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if db.dialect.SingleWriter {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
 	return db.run(ctx, db.writer, nil, fn)
 }
 
@@ -78,7 +94,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", db.dialect.Name, err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: &db.dialect}
+	t := &tx{ctx: ctx, tx: sqlTx, d: &db.dialect, pool: pool, stmts: &db.stmts}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -92,21 +108,48 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 // tx implements store.Tx. It keeps the context of the call that opened it:
 // a transaction never outlives that call.
 type tx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	d   *Dialect
+	ctx   context.Context
+	tx    *sql.Tx
+	d     *Dialect
+	pool  *sql.DB
+	stmts *stmtCache
+}
+
+// stmt returns q prepared on the transaction, from a cache of statements
+// prepared once per pool: SQLite re-parses every statement it is not given
+// prepared, and on a 200-row batch the parse costs more than the insert.
+func (t *tx) stmt(q string) (*sql.Stmt, error) {
+	st, err := t.stmts.get(t.ctx, t.pool, q)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(t.ctx, st), nil
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
 }
 
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		// A Row carrying the error: QueryRowContext on the closed-over tx
+		// with the unprepared text reports the same failure at Scan.
+		return t.tx.QueryRowContext(t.ctx, q, args...)
+	}
+	return st.QueryRowContext(t.ctx, args...)
 }
 
 // mustAffect turns "no row changed" into domain.ErrNotFound for what.

@@ -1,0 +1,86 @@
+package tokens
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+// ListOptions are the inputs of "wingctl tokens list".
+type ListOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*client.Client, error)
+	Format output.Format
+	Now    func() time.Time
+}
+
+// NewCmdList returns "wingctl tokens list"; runF replaces the run in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Client: f.Client, Now: f.Now}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List tokens",
+		Long: `List API and worker tokens, without their secrets: who each acts as, its
+role, when it was created and last used, and whether it still works.`,
+		Example: `  wingctl tokens list
+  wingctl tokens list -o json | jq -r '.[] | select(.revoked_at == null) | .id'`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Format = f.Format()
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func listRun(ctx context.Context, opts *ListOptions) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	ts, err := c.ListTokens(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 && opts.Format == output.Table {
+		if opts.IO.IsStdoutTTY() {
+			fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
+		}
+		return nil
+	}
+	now := opts.Now()
+	return output.Print(opts.IO.Out, opts.Format, ts, func(w io.Writer) error {
+		t := output.NewTable(w, "ID", "NAME", "KIND", "ROLE", "STATE", "CREATED", "LAST USED")
+		for _, tk := range ts {
+			name := tk.Name
+			if tk.Kind == domain.TokenWorker && tk.WorkerID != "" {
+				name = tk.WorkerID
+			}
+			t.Row(tk.ID, name, string(tk.Kind), string(tk.Role), state(now, tk),
+				output.Ago(now, &tk.CreatedAt), output.Ago(now, tk.LastUsedAt))
+		}
+		return t.Flush()
+	})
+}
+
+// state says whether a token still authenticates.
+func state(now time.Time, t domain.Token) string {
+	switch {
+	case t.RevokedAt != nil:
+		return "revoked"
+	case t.ExpiresAt != nil && !t.ExpiresAt.After(now):
+		return "expired"
+	}
+	return "active"
+}

@@ -1,0 +1,38 @@
+package whoami
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+func TestWhoamiRun(t *testing.T) {
+	srv := apitest.New(t)
+	srv.Handle("GET /api/v1/whoami", apitest.JSON(http.StatusOK, domain.Principal{
+		Kind: domain.PrincipalUser, UserID: "u-1", Name: "alice", Role: domain.RoleOperator, TokenID: "tk-1"}))
+	f, out, _ := srv.Factory(output.Table)
+	var got *WhoamiOptions
+	if err := apitest.Run(NewCmdWhoami(f, func(o *WhoamiOptions) error { got = o; return nil }), ""); err != nil || got.Format != output.Table {
+		t.Fatalf("options = %+v, %v", got, err)
+	}
+	if err := apitest.Run(NewCmdWhoami(f, nil), ""); err != nil {
+		t.Fatal(err)
+	}
+	want := "Name:      alice\nKind:      user\nRole:      operator\nUser ID:   u-1\nToken ID:  tk-1\nServer:    " + srv.URL + "\n"
+	if out.String() != want {
+		t.Errorf("out:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestWhoamiRunBadToken(t *testing.T) {
+	srv := apitest.New(t)
+	f, _, _ := apitest.NewFactory(srv.URL, "forged", output.Table)
+	err := apitest.Run(NewCmdWhoami(f, nil), "")
+	if !errors.Is(err, domain.ErrUnauthenticated) || err.Error() != "whoami: not authenticated: token not recognised" {
+		t.Errorf("err = %v", err)
+	}
+}

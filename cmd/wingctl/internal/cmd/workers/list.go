@@ -1,0 +1,70 @@
+package workers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
+	"github.com/wingman-dev/wingman/core/client"
+)
+
+// ListOptions are the inputs of "wingctl workers list".
+type ListOptions struct {
+	IO     *iostreams.IOStreams
+	Client func() (*client.Client, error)
+	Format output.Format
+	Now    func() time.Time
+}
+
+// NewCmdList returns "wingctl workers list"; runF replaces the run in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Client: f.Client, Now: f.Now}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List workers",
+		Long: `List every registered worker with its site, health, when it last reported
+and the version it runs. A worker that never reported is "unknown" and was
+last seen "never".`,
+		Example: `  wingctl workers list
+  wingctl workers list -o json | jq -r '.[] | select(.health != "healthy") | .id'`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Format = f.Format()
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func listRun(ctx context.Context, opts *ListOptions) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	ws, err := c.ListWorkers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ws) == 0 && opts.Format == output.Table {
+		if opts.IO.IsStdoutTTY() {
+			fmt.Fprintln(opts.IO.ErrOut, `No workers registered. Add one with "wingctl workers add".`)
+		}
+		return nil
+	}
+	now := opts.Now()
+	return output.Print(opts.IO.Out, opts.Format, ws, func(w io.Writer) error {
+		t := output.NewTable(w, "ID", "SITE", "HEALTH", "LAST SEEN", "VERSION")
+		for _, wk := range ws {
+			t.Row(wk.ID, wk.SiteName, string(wk.Health), output.Ago(now, wk.LastSeenAt), wk.Version)
+		}
+		return t.Flush()
+	})
+}

@@ -1,0 +1,144 @@
+package workers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+func TestNewCmdAdd(t *testing.T) {
+	tests := []struct {
+		args      string
+		wantID    string
+		wantSite  string
+		wantUsage bool
+	}{
+		{args: "edge-1 --site home", wantID: "edge-1", wantSite: "home"},
+		{args: "edge-1", wantUsage: true},
+		{args: "--site home", wantUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.args, func(t *testing.T) {
+			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
+			var got *AddOptions
+			err := apitest.Run(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tt.args)
+			if tt.wantUsage {
+				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+					t.Fatalf("err = %v, want a usage error", err)
+				}
+				return
+			}
+			if err != nil || got.ID != tt.wantID || got.Site != tt.wantSite {
+				t.Errorf("options = %+v, err = %v", got, err)
+			}
+		})
+	}
+}
+
+func TestNewCmdRemove(t *testing.T) {
+	f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
+	var got *RemoveOptions
+	if err := apitest.Run(NewCmdRemove(f, func(o *RemoveOptions) error { got = o; return nil }), "edge-1"); err != nil || got.ID != "edge-1" {
+		t.Errorf("options = %+v, err = %v", got, err)
+	}
+	if err := apitest.Run(NewCmdRemove(f, func(*RemoveOptions) error { return nil }), ""); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("err = %v, want a usage error", err)
+	}
+}
+
+func TestListRun(t *testing.T) {
+	srv := apitest.New(t)
+	srv.Handle("GET /api/v1/workers", apitest.JSON(http.StatusOK, []domain.Worker{
+		{ID: "edge-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-12 * time.Second)},
+		{ID: "nas-1", SiteName: "office", Health: domain.WorkerUnknown},
+	}))
+	f, out, _ := srv.Factory(output.Table)
+	if err := apitest.Run(NewCmdList(f, nil), ""); err != nil {
+		t.Fatal(err)
+	}
+	want := "ID      SITE    HEALTH   LAST SEEN  VERSION\n" +
+		"edge-1  home    healthy  12s ago    0.3.0\n" +
+		"nas-1   office  unknown  never      -\n"
+	if out.String() != want {
+		t.Errorf("out:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestAddRun(t *testing.T) {
+	created := domain.CreatedWorker{Secret: "wk_s3cret", Worker: domain.Worker{ID: "edge-1", SiteName: "home", Health: domain.WorkerUnknown}}
+	tests := []struct {
+		format     output.Format
+		wantOut    string
+		wantErrOut string
+	}{
+		{output.Table, "wk_s3cret\n", "Registered worker edge-1 at site home. Its token is shown only once; store it now:\n"},
+		{output.JSON, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.format), func(t *testing.T) {
+			srv := apitest.New(t)
+			var req domain.CreateWorkerRequest
+			srv.Handle("POST /api/v1/workers", func(w http.ResponseWriter, r *http.Request) {
+				_ = json.NewDecoder(r.Body).Decode(&req)
+				apitest.JSON(http.StatusCreated, created)(w, r)
+			})
+			f, out, errOut := srv.Factory(tt.format)
+			if err := apitest.Run(NewCmdAdd(f, nil), "edge-1 --site home"); err != nil {
+				t.Fatal(err)
+			}
+			if req != (domain.CreateWorkerRequest{ID: "edge-1", SiteName: "home"}) {
+				t.Errorf("request = %+v", req)
+			}
+			if tt.format == output.JSON {
+				var got map[string]any
+				if err := json.Unmarshal(out.Bytes(), &got); err != nil || got["token"] != "wk_s3cret" {
+					t.Errorf("json = %s (%v), want a \"token\" key", out, err)
+				}
+			} else if out.String() != tt.wantOut {
+				t.Errorf("out = %q, want %q", out, tt.wantOut)
+			}
+			if errOut.String() != tt.wantErrOut {
+				t.Errorf("errOut = %q, want %q", errOut, tt.wantErrOut)
+			}
+		})
+	}
+}
+
+func TestAddRunConflict(t *testing.T) {
+	srv := apitest.New(t)
+	srv.Handle("POST /api/v1/workers", apitest.Error(http.StatusConflict, domain.CodeConflict, "worker edge-1 already exists"))
+	f, out, _ := srv.Factory(output.Table)
+	err := apitest.Run(NewCmdAdd(f, nil), "edge-1 --site home")
+	if !errors.Is(err, domain.ErrConflict) || cmdutil.ExitCode(err) != 1 || out.Len() != 0 {
+		t.Errorf("err = %v, out = %q", err, out)
+	}
+}
+
+func TestRemoveRun(t *testing.T) {
+	srv := apitest.New(t)
+	srv.Handle("DELETE /api/v1/workers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("id") != "edge-1" {
+			apitest.Error(http.StatusNotFound, domain.CodeNotFound, "no worker "+r.PathValue("id"))(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	f, out, errOut := srv.Factory(output.Table)
+	if err := apitest.Run(NewCmdRemove(f, nil), "edge-1"); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 0 || errOut.String() != "Removed worker edge-1.\n" {
+		t.Errorf("out = %q, errOut = %q", out, errOut)
+	}
+	err := apitest.Run(NewCmdRemove(f, nil), "edge-9")
+	if cmdutil.ExitCode(err) != cmdutil.ExitNotFound || err.Error() != "delete worker edge-9: not found: no worker edge-9" {
+		t.Errorf("err = %v", err)
+	}
+}
