@@ -15,11 +15,11 @@ CREATE TABLE facts (
 	attrs TEXT NOT NULL DEFAULT '{}',
 	observed_at BIGINT NOT NULL,
 	PRIMARY KEY (worker_id, type, name)
-);
+) WITHOUT ROWID;
 CREATE INDEX facts_type_status ON facts (type, status);
 
 CREATE TABLE fact_history (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	id INTEGER PRIMARY KEY,
 	worker_id TEXT NOT NULL,
 	type TEXT NOT NULL,
 	name TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE INDEX fact_history_time ON fact_history (observed_at);
 
 -- Log summaries, made at the site: raw lines never reach this table.
 CREATE TABLE log_summaries (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	id INTEGER PRIMARY KEY,
 	worker_id TEXT NOT NULL,
 	source TEXT NOT NULL,
 	from_at BIGINT NOT NULL,
