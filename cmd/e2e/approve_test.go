@@ -53,11 +53,7 @@ func TestApproveFromAScript(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			policy := filepath.Join(dir, "policy.yaml")
-			if err := os.WriteFile(policy, []byte(policyYAML), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			args := []string{"--policy", policy}
+			args := []string{"--policy", writePolicy(t, policyYAML)}
 			dbURL := ""
 			if kind == "postgres" {
 				dbURL = storetest.PostgresURL(t)

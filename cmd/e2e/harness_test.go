@@ -214,3 +214,13 @@ func (d *daemon) report(workerToken, taskID string, status domain.TaskStatus) {
 	d.ingest(workerToken, domain.Envelope{WorkerID: "site-a-docker", Timestamp: time.Now().UTC(),
 		PayloadType: domain.PayloadExecutionResult, Payload: payload})
 }
+
+// writePolicy writes a policy file for the daemon.
+func writePolicy(t testing.TB, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "policy.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -47,6 +47,6 @@ type IncidentFilter struct {
 	State IncidentState
 	// Unresolved keeps open and acknowledged incidents only.
 	Unresolved bool
-	WorkerID string
-	Limit    int
+	WorkerID   string
+	Limit      int
 }

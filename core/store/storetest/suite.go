@@ -369,7 +369,7 @@ func testPlans(t *testing.T, s store.Store, _ *sql.DB) {
 		if err != nil {
 			return err
 		}
-		if got.Actions[0].BlastRadius.Reversible != true || got.RequiredApprovals != 2 || got.Status != domain.PlanPending {
+		if !got.Actions[0].BlastRadius.Reversible || got.RequiredApprovals != 2 || got.Status != domain.PlanPending {
 			t.Fatalf("plan = %+v", got)
 		}
 		a := domain.Approval{PlanID: p.ID, UserID: "u-1", UserName: "alice", Role: domain.RoleOperator, Decision: domain.DecisionApprove, At: t0}
