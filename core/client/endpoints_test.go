@@ -79,7 +79,7 @@ func TestRequests(t *testing.T) {
 		{"tokens", 200, []domain.Token{{ID: "t"}}, func(c *client.Client) (any, error) { return c.ListTokens(ctx) },
 			recorded{method: "GET", path: "/api/v1/tokens"}, []domain.Token{{ID: "t"}}},
 		{"create token", 201, domain.CreatedToken{Secret: "x"}, func(c *client.Client) (any, error) {
-			return c.CreateToken(ctx, "alice", domain.RoleOperator)
+			return c.CreateToken(ctx, domain.CreateTokenRequest{Name: "alice", Role: domain.RoleOperator})
 		}, recorded{method: "POST", path: "/api/v1/tokens", body: `{"name":"alice","role":"operator"}`}, domain.CreatedToken{Secret: "x"}},
 		{"revoke token", 204, nil, func(c *client.Client) (any, error) { return nil, c.RevokeToken(ctx, "t") },
 			recorded{method: "DELETE", path: "/api/v1/tokens/t"}, nil},

@@ -69,11 +69,10 @@ func (c *Client) ListTokens(ctx context.Context) ([]domain.Token, error) {
 
 // CreateToken issues an API token for the user called name (POST /tokens).
 // The answer carries the secret, which the server never shows again.
-func (c *Client) CreateToken(ctx context.Context, name string, role domain.Role) (domain.CreatedToken, error) {
+func (c *Client) CreateToken(ctx context.Context, in domain.CreateTokenRequest) (domain.CreatedToken, error) {
 	var t domain.CreatedToken
-	in := domain.CreateTokenRequest{Name: name, Role: role}
 	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/tokens", in: in, out: &t, bounded: true}); err != nil {
-		return t, wrap("create token for "+name, err)
+		return t, wrap("create token for "+in.Name, err)
 	}
 	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,8 +22,9 @@ type CreateOptions struct {
 	Client func() (*client.Client, error)
 	Format output.Format
 
-	Name string
-	Role domain.Role
+	Name      string
+	Role      domain.Role
+	ExpiresIn time.Duration
 }
 
 // NewCmdCreate returns "wingctl tokens create"; runF replaces the run in
@@ -39,7 +41,8 @@ table output the secret is the only line on stdout, so it can be captured;
 with -o json it is the "token" field.`,
 		Example: `  wingctl tokens create --name alice --role operator
   TOKEN=$(wingctl tokens create --name ci --role viewer)
-  wingctl tokens create --name bob --role admin -o json | jq -r .token`,
+  wingctl tokens create --name bob --role admin -o json | jq -r .token
+  wingctl tokens create --name contractor --role viewer --expires-in 168h`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if strings.TrimSpace(opts.Name) == "" {
@@ -53,6 +56,9 @@ with -o json it is the "token" field.`,
 				return cmdutil.FlagErrorf("--role: %v", err)
 			}
 			opts.Role = r
+			if opts.ExpiresIn < 0 {
+				return cmdutil.FlagErrorf("--expires-in must be positive, such as 720h")
+			}
 			opts.Format = f.Format()
 			if runF != nil {
 				return runF(opts)
@@ -62,6 +68,7 @@ with -o json it is the "token" field.`,
 	}
 	cmd.Flags().StringVar(&opts.Name, "name", "", "the user the token acts as (required)")
 	cmd.Flags().StringVar(&role, "role", "", "viewer, operator or admin (required)")
+	cmd.Flags().DurationVar(&opts.ExpiresIn, "expires-in", 0, "the token stops working this long after now, such as 720h (default: never)")
 	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(
 		[]string{"viewer", "operator", "admin"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -72,7 +79,11 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	ct, err := c.CreateToken(ctx, opts.Name, opts.Role)
+	req := domain.CreateTokenRequest{Name: opts.Name, Role: opts.Role}
+	if opts.ExpiresIn > 0 {
+		req.ExpiresIn = opts.ExpiresIn.String()
+	}
+	ct, err := c.CreateToken(ctx, req)
 	if err != nil {
 		return err
 	}
