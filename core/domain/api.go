@@ -135,7 +135,8 @@ type AuditPage struct {
 }
 
 // Event is one message on the SSE stream: Kind says what changed
-// (incident, plan, task, worker, fact) and ID which one.
+// (incident, plan, task, worker) and ID which one; Kind "facts" with a
+// worker's ID says that some of that worker's facts changed.
 type Event struct {
 	Kind string    `json:"kind"`
 	ID   string    `json:"id"`

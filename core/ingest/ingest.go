@@ -73,8 +73,10 @@ func (s *Service) prepare(p domain.Principal, env domain.Envelope) (func(store.T
 			if err != nil {
 				return err
 			}
-			for _, c := range changes {
-				b.Changed("fact", c.WorkerID+"/"+c.Type+"/"+c.Name, c.ObservedAt)
+			if len(changes) > 0 {
+				// One event per envelope, naming the worker: a view re-reads
+				// that worker's facts, however many changed.
+				b.Changed("facts", env.WorkerID, s.Now())
 			}
 			return s.Advisor.OnFacts(tx, b, changes)
 		}, len(facts), nil
