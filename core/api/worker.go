@@ -56,7 +56,8 @@ func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Princ
 		if err == nil {
 			writeJSON(w, http.StatusOK, domain.WorkerTask{TaskID: task.ID, TaskType: domain.TaskExecuteScript,
 				ScriptID: task.Plugin + "." + task.Action, Params: task.Params, TimeoutSeconds: int(s.TaskLease.Seconds()),
-				PlanID: task.PlanID, Plugin: task.Plugin, Action: task.Action, Target: task.Target})
+				PlanID: task.PlanID, Plugin: task.Plugin, Action: task.Action, Target: task.Target,
+				BlastRadius: task.BlastRadius})
 			return nil
 		}
 		if !errors.Is(err, domain.ErrNotFound) {

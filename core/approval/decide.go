@@ -122,7 +122,7 @@ func (s *Service) apply(tx store.Tx, b *events.Batch, plan *domain.Plan, d domai
 	}
 	for i, a := range plan.Actions {
 		task := domain.Task{PlanID: plan.ID, ActionIndex: i, WorkerID: a.Worker, Plugin: a.Plugin, Action: a.Action,
-			Target: a.Target, Params: a.Params, Status: domain.TaskQueued, CreatedAt: now}
+			Target: a.Target, Params: a.Params, BlastRadius: a.BlastRadius, Status: domain.TaskQueued, CreatedAt: now}
 		if err := tx.CreateTask(&task); err != nil {
 			return "", err
 		}

@@ -30,6 +30,7 @@ type Task struct {
 	Action      string         `json:"action"`
 	Target      string         `json:"target"`
 	Params      map[string]any `json:"params,omitempty"`
+	BlastRadius BlastRadius    `json:"blast_radius"`
 	Status      TaskStatus     `json:"status"`
 	Attempts    int            `json:"attempts"`
 	LeaseUntil  *time.Time     `json:"lease_until,omitempty"`
@@ -62,4 +63,5 @@ type WorkerTask struct {
 	Plugin         string         `json:"plugin"`
 	Action         string         `json:"action"`
 	Target         string         `json:"target"`
+	BlastRadius    BlastRadius    `json:"blast_radius"`
 }

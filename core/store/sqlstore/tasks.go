@@ -8,19 +8,22 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-const taskCols = `id, plan_id, action_index, worker_id, plugin, action, target, params, status, attempts, lease_until, created_at, started_at, finished_at, output, error`
+const taskCols = `id, plan_id, action_index, worker_id, plugin, action, target, params, blast_radius, status, attempts, lease_until, created_at, started_at, finished_at, output, error`
 
 func scanTask(s interface{ Scan(...any) error }) (domain.Task, error) {
 	var tk domain.Task
-	var params string
+	var params, blast string
 	var created int64
 	var lease, started, finished sql.NullInt64
 	if err := s.Scan(&tk.ID, &tk.PlanID, &tk.ActionIndex, &tk.WorkerID, &tk.Plugin, &tk.Action, &tk.Target,
-		&params, &tk.Status, &tk.Attempts, &lease, &created, &started, &finished, &tk.Output, &tk.Error); err != nil {
+		&params, &blast, &tk.Status, &tk.Attempts, &lease, &created, &started, &finished, &tk.Output, &tk.Error); err != nil {
 		return tk, err
 	}
 	tk.CreatedAt = fromMS(created)
 	tk.LeaseUntil, tk.StartedAt, tk.FinishedAt = fromNullMS(lease), fromNullMS(started), fromNullMS(finished)
+	if err := fromJSON(blast, &tk.BlastRadius); err != nil {
+		return tk, err
+	}
 	return tk, fromJSON(params, &tk.Params)
 }
 
@@ -33,8 +36,12 @@ func (t *tx) CreateTask(tk *domain.Task) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(`INSERT INTO tasks (`+taskCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`,
-		tk.ID, tk.PlanID, tk.ActionIndex, tk.WorkerID, tk.Plugin, tk.Action, tk.Target, params, string(tk.Status),
+	blast, err := toJSON(tk.BlastRadius)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO tasks (`+taskCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT DO NOTHING`,
+		tk.ID, tk.PlanID, tk.ActionIndex, tk.WorkerID, tk.Plugin, tk.Action, tk.Target, params, blast, string(tk.Status),
 		tk.Attempts, msPtr(tk.LeaseUntil), ms(tk.CreatedAt), msPtr(tk.StartedAt), msPtr(tk.FinishedAt), tk.Output, tk.Error)
 	return inserted(res, err, "task "+tk.ID)
 }

@@ -133,6 +133,7 @@ CREATE TABLE tasks (
 	action TEXT NOT NULL,
 	target TEXT NOT NULL,
 	params TEXT NOT NULL DEFAULT '{}',
+	blast_radius TEXT NOT NULL DEFAULT '{}',
 	status TEXT NOT NULL,
 	attempts INTEGER NOT NULL DEFAULT 0,
 	lease_until BIGINT,
