@@ -55,11 +55,16 @@ func (a *Advisor) OnFacts(tx store.Tx, b *events.Batch, changes []domain.FactCha
 				return err
 			}
 		}
+		key := [2]string{c.WorkerID, c.Name}
 		var err error
 		if trouble {
 			err = a.open(tx, b, c.Fact, f)
-		} else if open[[2]string{c.WorkerID, c.Name}] {
+			open[key] = true
+		} else if open[key] {
 			err = a.resolve(tx, b, c.WorkerID, "container", c.Name, "container is running again")
+			// A batch may hold a crash and the recovery after it (an
+			// offline backlog): the list must follow what this batch did.
+			delete(open, key)
 		}
 		if err != nil {
 			return fmt.Errorf("advise on %s/%s: %w", c.WorkerID, c.Name, err)

@@ -31,12 +31,17 @@ func Bootstrap(ctx context.Context, s store.Store, path string, now time.Time) (
 		if err := writeSecret(path, secret); err != nil {
 			return err
 		}
-		created = true
+		created = true // from here on the file exists
 		return tx.AppendAudit(&domain.AuditEvent{At: now, ActorKind: domain.PrincipalSystem, ActorID: domain.System.UserID,
 			ActorName: domain.System.Name, Action: "token.bootstrap", Subject: tk.ID, Outcome: domain.OutcomeOK,
 			Detail: map[string]any{"file": path}})
 	})
 	if err != nil {
+		if created {
+			// The token did not commit: a file naming it would only block
+			// the next start.
+			os.Remove(path)
+		}
 		return false, fmt.Errorf("bootstrap admin token: %w", err)
 	}
 	return created, nil
