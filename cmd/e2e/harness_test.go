@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = dir
-	for _, name := range []string{"wingmand", "wingctl"} {
+	for _, name := range []string{"wingmand", "wingctl", "wingworker"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../"+name)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// interrupt is what a service manager sends to stop a process.
+var interrupt = syscall.SIGTERM
 
 // daemon is a running wingmand process.
 type daemon struct {

@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/domain"
+)
+
+// crashThenRun fails its first three runs (Docker restarts it twice on
+// failure, then gives up) and runs steadily from the fourth: the restart a
+// person approves is what brings it back.
+const crashThenRun = `n=$(cat /count 2>/dev/null || echo 0); n=$((n+1)); echo $n > /count; ` +
+	`if [ $n -le 3 ]; then echo "crash $n"; exit 3; fi; exec sleep 3600`
+
+// startWorker runs the real wingworker against d.
+func (d *daemon) startWorker(t *testing.T, id, token string, extraEnv ...string) *bytes.Buffer {
+	t.Helper()
+	var log bytes.Buffer
+	cmd := exec.Command(filepath.Join(bin, "wingworker"))
+	cmd.Env = append(cleanEnv(d.home), append([]string{"WORKER_ID=" + id, "WORKER_SITE_NAME=Site A",
+		"CONTROL_PLANE_URL=" + d.url, "WORKER_TOKEN=" + token, "WORKER_COLLECT_INTERVAL=1s",
+		"ENABLE_FILE_LOGS=false", "OFFLINE_BUFFER_DIR=" + t.TempDir()}, extraEnv...)...)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Errorf("wingworker did not stop on SIGTERM:\n%s", log.String())
+		}
+		if t.Failed() {
+			t.Logf("wingworker log:\n%s", log.String())
+		}
+	})
+	return &log
+}
+
+// TestWorkerRestartsACrashedContainer is the worker issue's end-to-end
+// path: a real container crashes in a loop, the real wingworker reports
+// it, wingmand proposes a restart, an operator approves it with
+// `wingctl approve --wait`, and the Docker API shows the container running.
+func TestWorkerRestartsACrashedContainer(t *testing.T) {
+	requireDocker(t)
+	d := startDaemon(t)
+	admin := d.adminToken()
+	var op, worker struct{ Token string }
+	d.mustJSON(admin, &op, "tokens", "create", "--role", "operator", "--name", "olive")
+	d.mustJSON(admin, &worker, "workers", "add", "site-a-docker", "--site", "Site A")
+	d.startWorker(t, "site-a-docker", worker.Token)
+
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	name := "wm-e2e-" + hex.EncodeToString(b)
+	docker(t, "run", "-d", "--name", name, "--restart", "on-failure:2", testImage, "sh", "-c", crashThenRun)
+	t.Cleanup(func() { _ = exec.Command("docker", "rm", "-f", name).Run() })
+
+	var planID string
+	deadline := time.Now().Add(60 * time.Second)
+	for planID == "" && time.Now().Before(deadline) {
+		var incs []domain.Incident
+		d.mustJSON(op.Token, &incs, "incidents", "list", "--state", "open")
+		for _, in := range incs {
+			if in.Target == name && in.PlanID != "" && docker(t, "inspect", "-f", "{{.State.Status}}", name) == "exited" {
+				planID = in.PlanID
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if planID == "" {
+		t.Fatalf("no incident with a plan for %s within 60s; state %s", name, docker(t, "inspect", "-f", "{{json .State}}", name))
+	}
+	var workers []domain.Worker
+	d.mustJSON(op.Token, &workers, "workers", "list")
+	if len(workers) != 1 || workers[0].Health != domain.WorkerHealthy || workers[0].LastSeenAt == nil ||
+		!contains(workers[0].Capabilities, "docker.restart") {
+		t.Fatalf("workers = %+v, want site-a-docker healthy with docker.restart", workers)
+	}
+
+	approvedAt := time.Now().UTC()
+	r := d.wingctl(op.Token, "approve", planID, "--wait", "--timeout", "60s", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("approve --wait: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if state := docker(t, "inspect", "-f", "{{.State.Status}} {{.State.StartedAt}}", name); !strings.HasPrefix(state, "running ") {
+		t.Fatalf("container after the approved restart: %s", state)
+	} else if started, err := time.Parse(time.RFC3339Nano, strings.Fields(state)[1]); err != nil || started.Before(approvedAt.Add(-time.Second)) {
+		t.Fatalf("container was not restarted after the approval (started %s, approved %s)", state, approvedAt)
+	}
+
+	var page domain.AuditPage
+	d.mustJSON(op.Token, &page, "audit", "list")
+	var approved, finished bool
+	for _, ev := range page.Events {
+		approved = approved || ev.Action == "plan.approve" && ev.ActorName == "olive" && ev.Subject == planID
+		finished = finished || ev.Action == "task.finish" && ev.ActorName == "site-a-docker" && ev.Detail["status"] == "succeeded"
+	}
+	if !approved || !finished {
+		t.Fatalf("audit log lacks the approval by olive (%v) or the worker's result (%v)", approved, finished)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,111 @@
+// Command wingworker is Wingman's agent at one site: it reports what it
+// observes (Docker containers, the host) and runs the tasks of approved
+// plans through execution plugins. It never calls a cloud LLM. See
+// `wingworker --help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/collect/docker"
+	"github.com/wingman-dev/wingman/core/collect/host"
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/worker"
+	"github.com/wingman-dev/wingman/plugins"
+	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `wingworker reports what one site's hosts and containers are doing to the
+Wingman control plane, and runs the tasks of plans that people approved.
+
+Usage:
+  wingworker [--config FILE]
+
+Configuration (environment, over the YAML file):
+  WORKER_ID                 this worker's id, as registered with "wingctl workers add"
+  WORKER_SITE_NAME          the site's display name
+  CONTROL_PLANE_URL         wingmand's URL, e.g. http://127.0.0.1:8470
+  WORKER_TOKEN              the token "wingctl workers add" printed
+  WORKER_COLLECT_INTERVAL   how often to collect facts (default 30s; Docker events are sent at once)
+  ENABLE_DOCKER             observe and act on the local Docker engine (default true)
+  ENABLE_FILE_LOGS          summarise WORKER_LOG_FILES (comma-separated) (default true)
+  ENABLE_PROXMOX            observe Proxmox (PROXMOX_HOST, PROXMOX_USER, PROXMOX_TOKEN_*)
+  OLLAMA_HOST, OLLAMA_MODEL an optional LOCAL model; a cloud endpoint is refused
+  OFFLINE_BUFFER_DIR, OFFLINE_BUFFER_MAX_MB, OFFLINE_BUFFER_MAX_HOURS
+
+Workers never call a cloud LLM; that is not configurable.
+
+Example:
+  WORKER_ID=site-a WORKER_SITE_NAME="Site A" CONTROL_PLANE_URL=http://127.0.0.1:8470 \
+  WORKER_TOKEN=wmw_... wingworker
+`
+
+func main() {
+	fs := flag.NewFlagSet("wingworker", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(os.Stderr, usage) }
+	cfgFile := fs.String("config", os.Getenv("WINGMAN_WORKER_CONFIG"), "config file (YAML)")
+	showVersion := fs.Bool("version", false, "print the version")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	if *showVersion {
+		fmt.Println("wingworker", version)
+		return
+	}
+	if err := run(*cfgFile); err != nil {
+		fmt.Fprintln(os.Stderr, "wingworker:", err)
+		os.Exit(1)
+	}
+}
+
+func run(cfgFile string) error {
+	cfg, err := config.LoadWorker(cfgFile, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("worker", cfg.ID)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	reg := plugins.NewRegistry()
+	collectors := []worker.Collector{&host.Collector{}}
+	if cfg.EnableDocker {
+		d, err := docker.New()
+		if err == nil {
+			pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = d.Ping(pingCtx)
+			cancel()
+		}
+		if err != nil {
+			log.Warn("Docker is enabled but does not answer; continuing without it", "err", err)
+		} else {
+			defer d.Close()
+			collectors = append(collectors, d)
+			if err := reg.Register(dockerplugin.New(d.Client())); err != nil {
+				return err
+			}
+		}
+	}
+	w := &worker.Worker{
+		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
+		Executor: executor{reg}, Log: log, Version: version, Now: time.Now,
+	}
+	log.Info("wingworker running", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
+		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities())
+	return w.Run(ctx)
+}
