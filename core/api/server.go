@@ -38,6 +38,9 @@ type Config struct {
 	MaxTaskWait time.Duration
 	// TaskLease is how long a claimed task belongs to its worker.
 	TaskLease time.Duration
+	// TaskPoll is how often a waiting long poll looks for tasks by itself,
+	// in case a wake-up was lost (a LISTEN connection that was down).
+	TaskPoll time.Duration
 	// OnlineWindow is how recent a heartbeat must be for a worker to count
 	// as online.
 	OnlineWindow time.Duration

@@ -64,9 +64,10 @@ func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Princ
 			return err
 		}
 		left := time.Until(deadline)
-		if left <= 0 || !s.Hub.WaitWake(p.WorkerID, left, r.Context().Done()) {
+		if left <= 0 || r.Context().Err() != nil {
 			w.WriteHeader(http.StatusNoContent)
 			return nil
 		}
+		s.Hub.WaitWake(p.WorkerID, min(left, s.TaskPoll), r.Context().Done())
 	}
 }

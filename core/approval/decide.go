@@ -128,6 +128,9 @@ func (s *Service) apply(tx store.Tx, b *events.Batch, plan *domain.Plan, d domai
 		}
 		b.Changed("task", task.ID, now)
 		b.Wake(a.Worker)
+		if err := tx.NotifyTask(a.Worker); err != nil {
+			return "", err
+		}
 	}
 	return domain.DecisionOutcomeApproved, nil
 }

@@ -22,15 +22,15 @@ func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time
 			return err
 		}
 		b.Changed("task", task.ID, now)
-		plan, err := tx.GetPlan(task.PlanID, true)
+		status, err := tx.PlanStatus(task.PlanID, true)
 		if err != nil {
 			return err
 		}
-		if plan.Status == domain.PlanApproved {
-			if err := tx.SetPlanStatus(plan.ID, domain.PlanRunning, nil); err != nil {
+		if status == domain.PlanApproved {
+			if err := tx.SetPlanStatus(task.PlanID, domain.PlanRunning, nil); err != nil {
 				return err
 			}
-			b.Changed("plan", plan.ID, now)
+			b.Changed("plan", task.PlanID, now)
 		}
 		return audit(tx, worker, now, "task.start", task.ID, domain.OutcomeOK, "",
 			map[string]any{"plan": task.PlanID, "action": task.Plugin + " " + task.Action, "target": task.Target})
@@ -64,36 +64,38 @@ func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, 
 		map[string]any{"plan": task.PlanID, "status": r.Status}); err != nil {
 		return err
 	}
-	plan, err := tx.GetPlan(task.PlanID, true)
+	// Lock the plan first: concurrent results of its tasks then decide its
+	// end one after the other, and exactly one of them sees the last task.
+	if _, err := tx.PlanStatus(task.PlanID, true); err != nil {
+		return err
+	}
+	counts, err := tx.TaskCounts(task.PlanID)
 	if err != nil {
 		return err
 	}
-	status, done := planOutcome(plan.Tasks)
+	status, done := planOutcome(counts)
 	if !done {
 		return nil
 	}
-	if err := tx.SetPlanStatus(plan.ID, status, nil); err != nil {
+	if err := tx.SetPlanStatus(task.PlanID, status, nil); err != nil {
 		return err
 	}
-	b.Changed("plan", plan.ID, now)
-	return audit(tx, domain.System, now, "plan.finish", plan.ID, domain.OutcomeOK, "", map[string]any{"status": status})
+	b.Changed("plan", task.PlanID, now)
+	return audit(tx, domain.System, now, "plan.finish", task.PlanID, domain.OutcomeOK, "", map[string]any{"status": status})
 }
 
-// planOutcome folds task statuses into the plan's end, if it has ended.
-func planOutcome(tasks []domain.Task) (domain.PlanStatus, bool) {
-	status := domain.PlanSucceeded
-	for _, t := range tasks {
-		switch t.Status {
-		case domain.TaskSucceeded:
-		case domain.TaskFailed:
-			status = domain.PlanFailed
-		case domain.TaskRolledBack:
-			if status == domain.PlanSucceeded {
-				status = domain.PlanRolledBack
-			}
-		default:
-			return "", false
-		}
+// planOutcome folds task counts into the plan's end, if it has ended:
+// failed if any task failed, rolled_back if any was rolled back, else
+// succeeded.
+func planOutcome(counts map[domain.TaskStatus]int) (domain.PlanStatus, bool) {
+	if counts[domain.TaskQueued]+counts[domain.TaskRunning] > 0 {
+		return "", false
 	}
-	return status, true
+	switch {
+	case counts[domain.TaskFailed] > 0:
+		return domain.PlanFailed, true
+	case counts[domain.TaskRolledBack] > 0:
+		return domain.PlanRolledBack, true
+	}
+	return domain.PlanSucceeded, true
 }

@@ -35,6 +35,10 @@ type Daemon struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// TaskLease is how long a worker holds a task it took.
 	TaskLease time.Duration `yaml:"task_lease"`
+	// TaskPoll is how often a waiting worker's long poll checks for tasks
+	// without being woken (wake-ups can be lost while a replica's LISTEN
+	// connection is down).
+	TaskPoll time.Duration `yaml:"task_poll"`
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
@@ -51,7 +55,7 @@ func DefaultDaemon(getenv func(string) string) Daemon {
 	return Daemon{
 		Listen: DefaultListen, DataDir: DefaultDataDir(home), LogLevel: "info", LogFormat: "text",
 		HeartbeatTimeout: 90 * time.Second, SweepInterval: 5 * time.Second,
-		MaxBodyBytes: 1 << 20, TaskLease: 10 * time.Minute, ShutdownTimeout: 10 * time.Second,
+		MaxBodyBytes: 1 << 20, TaskLease: 10 * time.Minute, TaskPoll: 2 * time.Second, ShutdownTimeout: 10 * time.Second,
 	}
 }
 
@@ -100,7 +104,7 @@ func (d Daemon) Validate() error {
 		errs = append(errs, fmt.Errorf("log_format: %q is not text or json", d.LogFormat))
 	}
 	for name, v := range map[string]time.Duration{"heartbeat_timeout": d.HeartbeatTimeout, "sweep_interval": d.SweepInterval,
-		"task_lease": d.TaskLease, "shutdown_timeout": d.ShutdownTimeout} {
+		"task_lease": d.TaskLease, "task_poll": d.TaskPoll, "shutdown_timeout": d.ShutdownTimeout} {
 		if v <= 0 {
 			errs = append(errs, fmt.Errorf("%s: must be a positive duration such as 30s", name))
 		}

@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		Store: st, Auth: &auth.Authenticator{Store: st, Now: now}, Approvals: d.approval,
 		Ingest:  &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now, Counted: metrics.Ingested},
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
-		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease,
+		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
 	})
 	return d, nil
@@ -182,6 +182,11 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweeps := context.WithCancel(ctx)
 	defer stopSweeps()
 	go d.sweep(sweepCtx)
+	if d.cfg.DatabaseURL != "" {
+		// Other replicas queue tasks too: their commits wake this one's
+		// long polls through PostgreSQL.
+		go postgres.Listen(sweepCtx, d.cfg.DatabaseURL, postgres.TaskChannel, d.log, d.hub.Wake, nil)
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -214,6 +219,11 @@ func (d *Daemon) sweep(ctx context.Context) {
 			d.log.Error("expire plans", "err", err)
 		} else if n > 0 {
 			d.log.Info("expired plans", "count", n)
+		}
+		if n, err := d.approval.ReclaimLeases(ctx); err != nil {
+			d.log.Error("reclaim task leases", "err", err)
+		} else if n > 0 {
+			d.log.Warn("reclaimed tasks whose worker stopped answering", "count", n)
 		}
 		if n, err := d.advisor.SweepWorkers(ctx, d.store, d.hub, d.cfg.HeartbeatTimeout); err != nil {
 			d.log.Error("sweep workers", "err", err)

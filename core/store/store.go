@@ -78,6 +78,8 @@ type Tx interface {
 	// decisions on one plan are serialised.
 	GetPlan(id string, lock bool) (domain.Plan, error)
 	ListPlans(f domain.PlanFilter) ([]domain.Plan, error)
+	// PlanStatus reads only a plan's status, locking its row with lock.
+	PlanStatus(id string, lock bool) (domain.PlanStatus, error)
 	SetPlanStatus(id string, status domain.PlanStatus, decidedAt *time.Time) error
 	AddApproval(a domain.Approval) error
 	// ExpiredPlans lists pending plans whose expiry is before now.
@@ -89,6 +91,15 @@ type Tx interface {
 	// ClaimTask leases the oldest queued task of a worker until leaseUntil
 	// and marks it running; domain.ErrNotFound when there is none.
 	ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error)
+	// NotifyTask tells every replica, when the transaction commits, that
+	// workerID has a queued task (a no-op where one process is all there is).
+	NotifyTask(workerID string) error
+	// ExpiredLeases lists running tasks whose lease ended before now.
+	ExpiredLeases(now time.Time) ([]domain.Task, error)
+	// RequeueTask puts a running task back in the queue.
+	RequeueTask(id string) error
+	// TaskCounts counts a plan's tasks by status.
+	TaskCounts(planID string) (map[domain.TaskStatus]int, error)
 	// FinishTask records a task's end.
 	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error
 

@@ -20,10 +20,10 @@ type Collector struct {
 }
 
 // New connects to the engine named by DOCKER_HOST (default the local
-// socket), negotiating the API version so that older engines (Debian's
-// speaks 1.41) answer too.
+// socket). The SDK negotiates the API version on the first request, so
+// older engines (Debian's speaks 1.41) answer too.
 func New() (*Collector, error) {
-	c, err := client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+	c, err := client.New(client.FromEnv)
 	if err != nil {
 		return nil, fmt.Errorf("docker: %w", err)
 	}

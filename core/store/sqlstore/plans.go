@@ -133,6 +133,20 @@ func (t *tx) plans(q string, args ...any) ([]domain.Plan, error) {
 	return out, rows.Err()
 }
 
+// PlanStatus reads a plan's status alone: claiming and finishing tasks
+// need no more, and a plan may have many tasks.
+func (t *tx) PlanStatus(id string, lock bool) (domain.PlanStatus, error) {
+	q := `SELECT status FROM plans WHERE id = $1`
+	if lock {
+		q += t.d.LockRow
+	}
+	var st domain.PlanStatus
+	if err := t.queryRow(q, id).Scan(&st); err != nil {
+		return st, notFound(err, "plan "+id)
+	}
+	return st, nil
+}
+
 // SetPlanStatus moves a plan to a new status.
 func (t *tx) SetPlanStatus(id string, status domain.PlanStatus, decidedAt *time.Time) error {
 	res, err := t.exec(`UPDATE plans SET status = $2, decided_at = COALESCE($3, decided_at) WHERE id = $1`,

@@ -31,6 +31,11 @@ type Dialect struct {
 	// allows one writer at a time anyway; waiting on a Go mutex is cheaper
 	// and fairer than SQLite's busy retries).
 	SingleWriter bool
+	// NotifyTask, when set, is run in the transaction that queues a task,
+	// with the worker id as $1: on PostgreSQL a pg_notify that reaches the
+	// replica holding that worker's long poll only if the transaction
+	// commits.
+	NotifyTask string
 }
 
 // DB is a store.Store over one writer pool and one reader pool (the same

@@ -96,3 +96,46 @@ func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText str
 		WHERE id = $1`, id, string(status), output, errText, ms(at))
 	return mustAffect(res, err, "task "+id)
 }
+
+// NotifyTask runs the dialect's notification, if it has one.
+func (t *tx) NotifyTask(workerID string) error {
+	if t.d.NotifyTask == "" {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(t.ctx, t.d.NotifyTask, workerID); err != nil {
+		return fmt.Errorf("notify worker %s: %w", workerID, err)
+	}
+	return nil
+}
+
+// ExpiredLeases lists running tasks whose worker stopped answering.
+func (t *tx) ExpiredLeases(now time.Time) ([]domain.Task, error) {
+	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE status = $1 AND lease_until < $2 ORDER BY lease_until`+t.d.LockRow+t.d.SkipLocked,
+		string(domain.TaskRunning), ms(now))
+}
+
+// RequeueTask makes a running task claimable again.
+func (t *tx) RequeueTask(id string) error {
+	res, err := t.exec(`UPDATE tasks SET status = $2, lease_until = NULL WHERE id = $1 AND status = $3`,
+		id, string(domain.TaskQueued), string(domain.TaskRunning))
+	return mustAffect(res, err, "running task "+id)
+}
+
+// TaskCounts counts a plan's tasks by status.
+func (t *tx) TaskCounts(planID string) (map[domain.TaskStatus]int, error) {
+	rows, err := t.query(`SELECT status, COUNT(*) FROM tasks WHERE plan_id = $1 GROUP BY status`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("count tasks of %s: %w", planID, err)
+	}
+	defer rows.Close()
+	out := map[domain.TaskStatus]int{}
+	for rows.Next() {
+		var st domain.TaskStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count tasks of %s: %w", planID, err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
