@@ -121,7 +121,9 @@ func (o Options) withDefaults() Options {
 }
 
 // Add redacts line, mines it, and returns the id of the cluster it joined.
-// Ids are not reused, even after a cluster is forgotten.
+// Ids are not reused, even after a cluster is forgotten. Add sees one line
+// at a time: feed a Summarizer instead to hide private keys logged over
+// several lines.
 func (m *Miner) Add(line string) (clusterID int) {
 	return m.add(Redact(capLine(line))).id
 }

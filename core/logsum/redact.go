@@ -423,7 +423,9 @@ func isWordByte(c byte) bool { return c == '_' || isAlnum(c) }
 
 func isBase64(c byte) bool { return c == '+' || c == '/' || c == '-' || c == '_' || isAlnum(c) }
 
-func isHexByte(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+func isHexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {

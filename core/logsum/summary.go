@@ -93,7 +93,8 @@ func (s *Summarizer) reset() {
 func (s *Summarizer) Add(line string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	text, inKey := s.keys.redact(capLine(line))
+	line = capLine(line)
+	text, inKey := s.keys.redact(line)
 	level := LevelUnknown
 	if !inKey {
 		level = Level(line)
@@ -102,6 +103,9 @@ func (s *Summarizer) Add(line string, at time.Time) {
 	c := s.miner.add(text)
 	w := s.counts[c.id]
 	if w == nil {
+		if len(s.counts) >= 2*s.miner.maxClusters+s.templates {
+			s.prune()
+		}
 		w = &windowCount{}
 		s.counts[c.id] = w
 	}
@@ -117,6 +121,29 @@ func (s *Summarizer) Add(line string, at time.Time) {
 		if at.After(s.to) {
 			s.to = at
 		}
+	}
+}
+
+// prune bounds the window's memory when more distinct messages arrive in
+// it than the Miner keeps. Of the clusters the Miner has forgotten, only
+// those that may still make the top templates stay; so a window's
+// templates are exact as long as it has at most MaxClusters messages.
+func (s *Summarizer) prune() {
+	var gone []int
+	for id := range s.counts {
+		if _, ok := s.miner.clusters[id]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool {
+		a, b := s.counts[gone[i]], s.counts[gone[j]]
+		if a.count != b.count {
+			return a.count > b.count
+		}
+		return gone[i] < gone[j]
+	})
+	for _, id := range gone[min(s.templates, len(gone)):] {
+		delete(s.counts, id)
 	}
 }
 

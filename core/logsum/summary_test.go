@@ -273,3 +273,25 @@ func TestSummarizerConcurrent(t *testing.T) {
 		t.Errorf("%d lines counted, want %d", total, len(lines))
 	}
 }
+
+// A window of more distinct messages than the Miner keeps stays bounded
+// and still counts every line by level.
+func TestWindowBounded(t *testing.T) {
+	t.Parallel()
+	s := NewSummarizer("app", Options{MaxClusters: 10, Templates: 5})
+	s.Add("frequent message here", t0)
+	s.Add("frequent message here", t0)
+	for i := range 1000 {
+		s.Add(fmt.Sprintf("INFO unique%c%c%c message", 'a'+i%26, 'a'+i/26%26, 'a'+i/676), t0)
+		if n := len(s.counts); n > 2*10+5 {
+			t.Fatalf("the window holds %d templates", n)
+		}
+	}
+	sum := s.Flush(t0)
+	if sum.Levels[LevelInfo] != 1000 || sum.Levels[LevelUnknown] != 2 {
+		t.Errorf("levels = %v", sum.Levels)
+	}
+	if len(sum.Templates) != 5 || sum.Templates[0] != (domain.LogTemplate{Template: "frequent message here", Count: 2}) {
+		t.Errorf("templates = %v", sum.Templates)
+	}
+}

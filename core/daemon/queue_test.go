@@ -1,0 +1,411 @@
+package daemon_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/core/store/postgres"
+	"github.com/wingman-dev/wingman/core/store/storetest"
+)
+
+// replica is one wingmand serving in-process on a real port.
+type replica struct {
+	d   *daemon.Daemon
+	url string
+}
+
+// startReplicas serves n wingmand replicas on one PostgreSQL schema.
+func startReplicas(t testing.TB, dbURL string, n int, tune func(*config.Daemon)) []replica {
+	t.Helper()
+	var out []replica
+	for i := 0; i < n; i++ {
+		cfg := config.DefaultDaemon(func(string) string { return "" })
+		cfg.DataDir, cfg.DatabaseURL = t.TempDir(), dbURL
+		cfg.TaskPoll, cfg.SweepInterval = time.Second, 200*time.Millisecond
+		if tune != nil {
+			tune(&cfg)
+		}
+		d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- d.Serve(ctx, ln) }()
+		t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("replica %d: %v", i, err)
+			}
+			d.Close()
+		})
+		out = append(out, replica{d: d, url: "http://" + ln.Addr().String()})
+	}
+	for _, r := range out {
+		waitReady(t, r.url)
+	}
+	return out
+}
+
+func waitReady(t testing.TB, url string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+	}
+	t.Fatalf("%s not ready", url)
+}
+
+// addWorkers registers workers prefix0..prefix(n-1) and returns their
+// tokens.
+func addWorkers(t testing.TB, s store.Store, prefix string, n int) []string {
+	t.Helper()
+	tokens := make([]string, n)
+	err := s.Update(context.Background(), func(tx store.Tx) error {
+		for i := range tokens {
+			id := fmt.Sprintf("%s%d", prefix, i)
+			if err := tx.CreateWorker(domain.Worker{ID: id, SiteName: "A", Health: domain.WorkerUnknown, CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+			secret, _, err := auth.IssueWorkerToken(tx, id, time.Now())
+			if err != nil {
+				return err
+			}
+			tokens[i] = secret
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens
+}
+
+// enqueue queues tasks for a worker under one approved plan, the way an
+// approval does, and returns their ids.
+func enqueue(tx store.Tx, worker, plugin, action string, n int) ([]string, error) {
+	p := domain.Plan{Title: "test", Rationale: "test", Author: "test", Status: domain.PlanApproved, RequiredApprovals: 1,
+		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
+		Actions: []domain.Action{{Plugin: plugin, Action: action, Worker: worker, Target: "t"}}}
+	if err := tx.CreatePlan(&p); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for i := 0; i < n; i++ {
+		task := domain.Task{PlanID: p.ID, ActionIndex: i, WorkerID: worker, Plugin: plugin, Action: action, Target: "t",
+			Status: domain.TaskQueued, CreatedAt: time.Now()}
+		if err := tx.CreateTask(&task); err != nil {
+			return nil, err
+		}
+		ids = append(ids, task.ID)
+	}
+	return ids, tx.NotifyTask(worker)
+}
+
+func poll(c *client.Client, wait time.Duration) (*domain.WorkerTask, error) {
+	return c.NextTask(context.Background(), wait)
+}
+
+func report(c *client.Client, worker, taskID string) error {
+	raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: taskID, Status: domain.TaskSucceeded})
+	_, err := c.Ingest(context.Background(), domain.Envelope{WorkerID: worker, Timestamp: time.Now(),
+		PayloadType: domain.PayloadExecutionResult, Payload: raw})
+	return err
+}
+
+// TestQueueRolledBackEnqueue: a task queued in a transaction that rolls
+// back is never handed out, and its NOTIFY never reaches a listener.
+func TestQueueRolledBackEnqueue(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	reps := startReplicas(t, url, 1, nil)
+	tokens := addWorkers(t, reps[0].d.Store(), "rb-w", 1)
+	var heard atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	listening := make(chan struct{})
+	var once sync.Once
+	// NOTIFY channels span the database, and other tests share it: count
+	// only this test's worker.
+	go postgres.Listen(ctx, url, postgres.TaskChannel, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		func(worker string) {
+			if worker == "rb-w0" {
+				heard.Add(1)
+			}
+		}, func() { once.Do(func() { close(listening) }) })
+	<-listening
+
+	err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
+		if _, err := enqueue(tx, "rb-w0", "docker", "restart", 1); err != nil {
+			return err
+		}
+		return fmt.Errorf("roll back")
+	})
+	if err == nil || !strings.Contains(err.Error(), "roll back") {
+		t.Fatalf("update = %v", err)
+	}
+	task, err := poll(client.New(reps[0].url, tokens[0]), 1500*time.Millisecond)
+	if err != nil || task != nil {
+		t.Fatalf("after a rolled-back enqueue the worker got %+v, %v", task, err)
+	}
+	if n := heard.Load(); n != 0 {
+		t.Fatalf("a rolled-back enqueue notified %d time(s)", n)
+	}
+	// The same enqueue committed is heard.
+	if err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
+		_, err := enqueue(tx, "rb-w0", "docker", "restart", 1)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); heard.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a committed enqueue was not notified")
+		}
+	}
+}
+
+// TestQueueWithoutWakeups: when the LISTEN connection is cut, the
+// listener reconnects, and a task whose wake-up was lost still starts
+// within one poll interval.
+func TestQueueWithoutWakeups(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	reps := startReplicas(t, url, 2, nil)
+	tokens := addWorkers(t, reps[0].d.Store(), "nw-w", 1)
+
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	res, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`, postgres.ListenerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatal("no LISTEN connection to cut")
+	}
+
+	// Replica 0 waits for nw-w0's task; it is queued with no NOTIFY and no
+	// in-process wake at all, as if the notification had been lost.
+	type got struct {
+		task *domain.WorkerTask
+		err  error
+		at   time.Time
+	}
+	ch := make(chan got, 1)
+	go func() {
+		task, err := poll(client.New(reps[0].url, tokens[0]), 30*time.Second)
+		ch <- got{task, err, time.Now()}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	queued := time.Now()
+	if _, err := admin.Exec(`INSERT INTO plans (id, incident_id, title, rationale, author, status, actions, required_approvals, author_may_approve, created_at, expires_at)
+		VALUES ('pl-lost', '', 't', 't', 't', 'approved', '[]', 1, 0, 0, 9999999999999)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`INSERT INTO tasks (id, plan_id, action_index, worker_id, plugin, action, target, status, created_at)
+		VALUES ('tk-lost', 'pl-lost', 0, 'nw-w0', 'docker', 'restart', 'x', 'queued', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	r := <-ch
+	if r.err != nil || r.task == nil || r.task.TaskID != "tk-lost" {
+		t.Fatalf("long poll = %+v, %v", r.task, r.err)
+	}
+	// One poll interval is 1s here; allow for a loaded machine, but far
+	// less than the 30s the poll would wait without the fallback.
+	if took := r.at.Sub(queued); took > 3*time.Second {
+		t.Fatalf("task started %s after it was queued, want within one poll interval (1s)", took)
+	}
+
+	// The listeners reconnected: a notified task now starts at once on
+	// the other replica.
+	time.Sleep(500 * time.Millisecond)
+	go func() {
+		task, err := poll(client.New(reps[1].url, tokens[0]), 30*time.Second)
+		ch <- got{task, err, time.Now()}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	queued = time.Now()
+	if err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
+		_, err := enqueue(tx, "nw-w0", "docker", "restart", 1)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r = <-ch
+	if r.err != nil || r.task == nil {
+		t.Fatalf("long poll on the other replica = %+v, %v", r.task, r.err)
+	}
+	if took := r.at.Sub(queued); took > 900*time.Millisecond {
+		t.Errorf("a notified task took %s to start on the other replica; the LISTEN did not come back", took)
+	}
+}
+
+// TestQueueExactlyOnce: two replicas, 50 workers, 10,000 tasks; every
+// task is handed out exactly once and every plan ends succeeded.
+func TestQueueExactlyOnce(t *testing.T) {
+	t.Parallel()
+	const workers, perWorker = 50, 200
+	url := storetest.PostgresURL(t)
+	reps := startReplicas(t, url, 2, nil)
+	s := reps[0].d.Store()
+	tokens := addWorkers(t, s, "eo-w", workers)
+	var seen sync.Map
+	var dup atomic.Int32
+	var done atomic.Int32
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := fmt.Sprintf("eo-w%d", i)
+			clients := []*client.Client{client.New(reps[0].url, tokens[i]), client.New(reps[1].url, tokens[i])}
+			for n := 0; ctx.Err() == nil && n < perWorker; {
+				c := clients[(n+i)%2] // alternate replicas
+				task, err := c.NextTask(ctx, 5*time.Second)
+				if err != nil {
+					t.Errorf("%s: %v", id, err)
+					return
+				}
+				if task == nil {
+					continue
+				}
+				if _, loaded := seen.LoadOrStore(task.TaskID, id); loaded {
+					dup.Add(1)
+				}
+				if err := report(c, id, task.TaskID); err != nil {
+					t.Errorf("%s: report: %v", id, err)
+					return
+				}
+				n++
+				done.Add(1)
+			}
+		}(i)
+	}
+	start := time.Now()
+	for i := 0; i < workers; i++ {
+		if err := s.Update(context.Background(), func(tx store.Tx) error {
+			_, err := enqueue(tx, fmt.Sprintf("eo-w%d", i), "docker", "restart", perWorker)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	t.Logf("%d tasks through 2 replicas and %d workers in %s", done.Load(), workers, time.Since(start))
+	if dup.Load() != 0 || done.Load() != workers*perWorker {
+		t.Fatalf("handed out %d tasks with %d duplicates, want %d exactly once", done.Load(), dup.Load(), workers*perWorker)
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var total, ok, once, plansOK int
+	if err := db.QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'succeeded'), COUNT(*) FILTER (WHERE attempts = 1) FROM tasks`).Scan(&total, &ok, &once); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT COUNT(*) FROM plans WHERE status = 'succeeded'`).Scan(&plansOK); err != nil {
+		t.Fatal(err)
+	}
+	if total != workers*perWorker || ok != total || once != total || plansOK != workers {
+		t.Fatalf("tasks %d, succeeded %d, claimed once %d, plans succeeded %d", total, ok, once, plansOK)
+	}
+}
+
+// TestQueueLostLease: a worker that dies mid-task loses its lease; an
+// idempotent action is handed out again, anything else fails, and both
+// are in the audit log.
+func TestQueueLostLease(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	reps := startReplicas(t, url, 1, func(c *config.Daemon) { c.TaskLease = 300 * time.Millisecond })
+	s := reps[0].d.Store()
+	tokens := addWorkers(t, s, "ll-w", 1)
+	var restartID, scriptID string
+	if err := s.Update(context.Background(), func(tx store.Tx) error {
+		ids, err := enqueue(tx, "ll-w0", "docker", "restart", 1)
+		if err != nil {
+			return err
+		}
+		restartID = ids[0]
+		ids, err = enqueue(tx, "ll-w0", "script", "run_bash", 1)
+		scriptID = ids[0]
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := client.New(reps[0].url, tokens[0])
+	// The worker takes both tasks and dies without reporting.
+	for i := 0; i < 2; i++ {
+		if task, err := poll(c, 5*time.Second); err != nil || task == nil {
+			t.Fatalf("take task %d: %+v %v", i, task, err)
+		}
+	}
+	// The lease runs out; the sweep hands the restart out again.
+	task, err := poll(c, 10*time.Second)
+	if err != nil || task == nil || task.TaskID != restartID {
+		t.Fatalf("after the lease: %+v, %v; want %s again", task, err, restartID)
+	}
+	if err := report(c, "ll-w0", restartID); err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx store.Tx) error {
+		rt, err := tx.GetTask(restartID)
+		if err != nil {
+			return err
+		}
+		st, err := tx.GetTask(scriptID)
+		if err != nil {
+			return err
+		}
+		if rt.Status != domain.TaskSucceeded || rt.Attempts != 2 {
+			t.Errorf("restart task = %s after %d attempts, want succeeded after 2", rt.Status, rt.Attempts)
+		}
+		if st.Status != domain.TaskFailed || !strings.Contains(st.Error, "not idempotent") {
+			t.Errorf("script task = %s %q, want failed as not idempotent", st.Status, st.Error)
+		}
+		evs, err := tx.ListAudit(0, 1000)
+		var retried bool
+		for _, ev := range evs {
+			retried = retried || ev.Action == "task.retry" && ev.Subject == restartID
+		}
+		if !retried {
+			t.Error("no task.retry audit event")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
