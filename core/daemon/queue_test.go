@@ -408,4 +408,3 @@ func TestQueueLostLease(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
