@@ -34,3 +34,18 @@ func Verify(events []domain.AuditEvent) error {
 	}
 	return nil
 }
+
+// Unsealed reports whether ev is still waiting to be sealed into the chain
+// (the store lists such events after the sealed ones, with Seq 0).
+func Unsealed(ev domain.AuditEvent) bool { return ev.Seq == 0 && ev.Hash == "" }
+
+// Split separates a listing into its sealed events, which Verify checks,
+// and the count of unsealed ones after them.
+func Split(events []domain.AuditEvent) (sealed []domain.AuditEvent, unsealed int) {
+	for i, ev := range events {
+		if Unsealed(ev) {
+			return events[:i], len(events) - i
+		}
+	}
+	return events, 0
+}

@@ -186,6 +186,8 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 		// Other replicas queue tasks too: their commits wake this one's
 		// long polls through PostgreSQL.
 		go postgres.Listen(sweepCtx, d.cfg.DatabaseURL, postgres.TaskChannel, d.log, d.hub.Wake, nil)
+		go d.sealLoop(sweepCtx)
+		defer d.seal(context.Background()) // what the last requests appended
 	}
 
 	serveErr := make(chan error, 1)
@@ -203,6 +205,44 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// sealEvery is how far the sealed audit chain may lag behind the appended
+// events on PostgreSQL.
+const sealEvery = 100 * time.Millisecond
+
+// sealLoop seals appended audit events into the chain. Replicas may all
+// run it: the head row lets one seal at a time and the others skip.
+func (d *Daemon) sealLoop(ctx context.Context) {
+	t := time.NewTicker(sealEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			d.seal(ctx)
+		}
+	}
+}
+
+func (d *Daemon) seal(ctx context.Context) {
+	for {
+		n := 0
+		err := d.store.Update(ctx, func(tx store.Tx) (err error) {
+			n, err = tx.SealAudit(1000)
+			return err
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Error("seal audit events", "err", err)
+			}
+			return
+		}
+		if n < 1000 {
+			return
+		}
+	}
 }
 
 // sweep expires plans nobody decided and marks silent workers.

@@ -379,6 +379,15 @@ func TestQueueLostLease(t *testing.T) {
 	if err := report(c, "ll-w0", restartID); err != nil {
 		t.Fatal(err)
 	}
+	// The two leases end a moment apart; the sweep fails the script on its
+	// own tick.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var st domain.Task
+		_ = s.View(context.Background(), func(tx store.Tx) (err error) { st, err = tx.GetTask(scriptID); return err })
+		if st.Status.Finished() {
+			break
+		}
+	}
 	err = s.View(context.Background(), func(tx store.Tx) error {
 		rt, err := tx.GetTask(restartID)
 		if err != nil {

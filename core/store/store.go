@@ -103,8 +103,17 @@ type Tx interface {
 	// FinishTask records a task's end.
 	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error
 
-	// AppendAudit seals ev onto the end of the audit chain.
+	// AppendAudit appends ev to the audit log. It is sealed into the hash
+	// chain in this transaction or, where the store defers sealing, by the
+	// next SealAudit.
 	AppendAudit(ev *domain.AuditEvent) error
+	// SealAudit seals up to max unsealed events into the chain, in the
+	// order they were appended, and returns how many. It returns 0 at once
+	// when another transaction is sealing.
+	SealAudit(max int) (int, error)
+	// ListAudit lists sealed events after a sequence number, oldest first,
+	// followed (when the page has room) by events not sealed yet, whose Seq
+	// is 0.
 	ListAudit(after int64, limit int) ([]domain.AuditEvent, error)
 
 	Counts(now time.Time, onlineSince time.Time) (domain.Status, error)

@@ -45,7 +45,8 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 	}
 	return sqlstore.New(db, db, sqlstore.Dialect{
 		Name: "postgres", LockRow: " FOR UPDATE", SkipLocked: " SKIP LOCKED",
-		NotifyTask: `SELECT pg_notify('` + TaskChannel + `', $1)`,
+		NotifyTask:     `SELECT pg_notify('` + TaskChannel + `', $1)`,
+		DeferAuditSeal: true,
 	}), nil
 }
 

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -8,61 +10,132 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-// AppendAudit seals ev onto the chain. The head row is locked for the rest
-// of the transaction, so appends from concurrent transactions (or replicas)
-// form one chain in commit order.
+const auditCols = `at, actor_kind, actor_id, actor_name, actor_role, action, subject, outcome, reason, detail`
+
+// AppendAudit appends ev unsealed and, unless the dialect defers it, seals
+// it at once.
 func (t *tx) AppendAudit(ev *domain.AuditEvent) error {
-	var seq int64
-	var hash string
-	if err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+t.d.LockRow).Scan(&seq, &hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
 	if ev.At.IsZero() {
 		ev.At = time.Now()
 	}
-	if err := audit.Seal(ev, seq, hash); err != nil {
-		return err
-	}
-	detail, err := toJSON(ev.Detail)
+	d, err := audit.Normalize(ev.Detail)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(`INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, subject,
-		outcome, reason, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		ev.Seq, ms(ev.At), string(ev.ActorKind), ev.ActorID, ev.ActorName, string(ev.ActorRole), ev.Action, ev.Subject,
-		string(ev.Outcome), ev.Reason, detail, ev.PrevHash, ev.Hash); err != nil {
+	detail, err := toJSON(d)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		ms(ev.At), string(ev.ActorKind), ev.ActorID, ev.ActorName, string(ev.ActorRole), ev.Action, ev.Subject,
+		string(ev.Outcome), ev.Reason, detail); err != nil {
 		return fmt.Errorf("append audit %s: %w", ev.Action, err)
 	}
-	if _, err := t.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, ev.Seq, ev.Hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	if t.d.DeferAuditSeal {
+		return nil
 	}
-	return nil
+	_, err = t.SealAudit(0)
+	return err
 }
 
-// ListAudit lists events after a sequence number, oldest first.
-func (t *tx) ListAudit(after int64, n int) ([]domain.AuditEvent, error) {
-	rows, err := t.query(`SELECT seq, at, actor_kind, actor_id, actor_name, actor_role, action, subject, outcome,
-		reason, detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit(n, 1000))
+// SealAudit chains unsealed events onto the head, oldest append first.
+// The head row is locked for the rest of the transaction; a sealer that
+// finds it locked leaves the work to the one holding it.
+func (t *tx) SealAudit(max int) (int, error) {
+	var seq int64
+	var hash string
+	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1` + t.d.LockRow + t.d.SkipLocked).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
+		return 0, fmt.Errorf("audit head: %w", err)
+	}
+	q := `SELECT id, ` + auditCols + ` FROM audit_log WHERE seq IS NULL ORDER BY id`
+	if max > 0 {
+		q += fmt.Sprintf(" LIMIT %d", max)
+	}
+	pending, err := t.auditEvents(q, true)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range pending {
+		ev := p.AuditEvent
+		if err := audit.Seal(&ev, seq, hash); err != nil {
+			return 0, err
+		}
+		if _, err := t.exec(`UPDATE audit_log SET seq = $2, prev_hash = $3, hash = $4 WHERE id = $1`,
+			p.id, ev.Seq, ev.PrevHash, ev.Hash); err != nil {
+			return 0, fmt.Errorf("seal audit event %d: %w", ev.Seq, err)
+		}
+		seq, hash = ev.Seq, ev.Hash
+	}
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	if _, err := t.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, hash); err != nil {
+		return 0, fmt.Errorf("audit head: %w", err)
+	}
+	return len(pending), nil
+}
+
+type storedEvent struct {
+	domain.AuditEvent
+	id int64
+}
+
+// auditEvents reads events; with unsealed the query selects id and the
+// event columns, otherwise seq, the event columns and the hashes.
+func (t *tx) auditEvents(q string, unsealed bool, args ...any) ([]storedEvent, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	defer rows.Close()
-	var out []domain.AuditEvent
+	var out []storedEvent
 	for rows.Next() {
-		var ev domain.AuditEvent
+		var e storedEvent
 		var at int64
 		var detail string
-		if err := rows.Scan(&ev.Seq, &at, &ev.ActorKind, &ev.ActorID, &ev.ActorName, &ev.ActorRole, &ev.Action,
-			&ev.Subject, &ev.Outcome, &ev.Reason, &detail, &ev.PrevHash, &ev.Hash); err != nil {
-			return nil, fmt.Errorf("list audit: %w", err)
+		dest := []any{&e.Seq, &at, &e.ActorKind, &e.ActorID, &e.ActorName, &e.ActorRole, &e.Action, &e.Subject,
+			&e.Outcome, &e.Reason, &detail, &e.PrevHash, &e.Hash}
+		if unsealed {
+			dest = append([]any{&e.id}, dest[1:11]...)
 		}
-		ev.At = fromMS(at)
-		if err := fromJSON(detail, &ev.Detail); err != nil {
-			return nil, fmt.Errorf("list audit event %d: %w", ev.Seq, err)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("read audit: %w", err)
 		}
-		out = append(out, ev)
+		e.At = fromMS(at)
+		if err := fromJSON(detail, &e.Detail); err != nil {
+			return nil, fmt.Errorf("read audit event %d: %w", e.Seq, err)
+		}
+		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// ListAudit lists sealed events after a sequence number, then unsealed
+// ones while the page has room.
+func (t *tx) ListAudit(after int64, n int) ([]domain.AuditEvent, error) {
+	n = limit(n, 1000)
+	sealed, err := t.auditEvents(`SELECT seq, `+auditCols+`, prev_hash, hash FROM audit_log
+		WHERE seq > $1 ORDER BY seq LIMIT $2`, false, after, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.AuditEvent, 0, len(sealed))
+	for _, e := range sealed {
+		out = append(out, e.AuditEvent)
+	}
+	if len(out) == n {
+		return out, nil
+	}
+	pending, err := t.auditEvents(`SELECT id, `+auditCols+` FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1`,
+		true, n-len(out))
+	for _, e := range pending {
+		out = append(out, e.AuditEvent)
+	}
+	return out, err
 }
 
 // Counts summarises the state for the status endpoint.

@@ -36,6 +36,10 @@ type Dialect struct {
 	// replica holding that worker's long poll only if the transaction
 	// commits.
 	NotifyTask string
+	// DeferAuditSeal leaves appended audit events unsealed for SealAudit
+	// (a sealer) instead of sealing them in the appending transaction,
+	// which would make every audited transaction wait on the chain's head.
+	DeferAuditSeal bool
 }
 
 // DB is a store.Store over one writer pool and one reader pool (the same

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackDiscards", testRollback},
 		{"AuditChain", testAudit},
 		{"AuditTamperDetected", testAuditTamper},
+		{"AuditConcurrentAppends", testAuditConcurrentAppends},
 		{"Counts", testCounts},
 	}
 	for _, tt := range tests {
@@ -491,6 +493,7 @@ func testRollback(t *testing.T, s store.Store, _ *sql.DB) {
 	})
 }
 
+// appendEvents appends n events and seals them.
 func appendEvents(t *testing.T, s store.Store, n int) {
 	for i := 0; i < n; i++ {
 		update(t, s, func(tx store.Tx) error {
@@ -499,6 +502,66 @@ func appendEvents(t *testing.T, s store.Store, n int) {
 				Subject: "pl-1", Outcome: domain.OutcomeOK, Detail: map[string]any{"i": i, "comment": "ok"}})
 		})
 	}
+	update(t, s, func(tx store.Tx) error {
+		_, err := tx.SealAudit(0)
+		return err
+	})
+}
+
+// testAuditConcurrentAppends appends from many transactions at once while
+// sealers run, and checks one intact chain holds every event.
+func testAuditConcurrentAppends(t *testing.T, s store.Store, _ *sql.DB) {
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				err := s.Update(context.Background(), func(tx store.Tx) error {
+					if err := tx.AppendAudit(&domain.AuditEvent{At: t0, ActorKind: domain.PrincipalSystem, ActorName: "w",
+						Action: "test", Outcome: domain.OutcomeOK, Detail: map[string]any{"w": w, "i": i}}); err != nil {
+						return err
+					}
+					if i%5 == 0 {
+						_, err := tx.SealAudit(0)
+						return err
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	// Before the last seal, unsealed events are listed after the sealed ones.
+	view(t, s, func(tx store.Tx) error {
+		evs, err := tx.ListAudit(0, 1000)
+		if len(evs) != writers*each {
+			t.Fatalf("listed %d events before sealing, want %d", len(evs), writers*each)
+		}
+		return err
+	})
+	update(t, s, func(tx store.Tx) error {
+		_, err := tx.SealAudit(0)
+		return err
+	})
+	view(t, s, func(tx store.Tx) error {
+		evs, err := tx.ListAudit(0, 1000)
+		if err != nil {
+			return err
+		}
+		if len(evs) != writers*each || evs[len(evs)-1].Seq != writers*each {
+			t.Fatalf("chain holds %d events ending at %d, want %d", len(evs), evs[len(evs)-1].Seq, writers*each)
+		}
+		if err := audit.Verify(evs); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+		return nil
+	})
 }
 
 func testAudit(t *testing.T, s store.Store, _ *sql.DB) {

@@ -146,8 +146,12 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_claim ON tasks (worker_id, status, created_at);
 CREATE INDEX tasks_plan ON tasks (plan_id);
 
+-- An event is appended unsealed (seq NULL) and sealed into the hash chain
+-- in append order: at once on SQLite, by a sealer on PostgreSQL so that
+-- concurrent transactions do not queue on the chain's head.
 CREATE TABLE audit_log (
-	seq BIGINT PRIMARY KEY,
+	id INTEGER PRIMARY KEY,
+	seq BIGINT UNIQUE,
 	at BIGINT NOT NULL,
 	actor_kind TEXT NOT NULL,
 	actor_id TEXT NOT NULL,
@@ -158,9 +162,10 @@ CREATE TABLE audit_log (
 	outcome TEXT NOT NULL,
 	reason TEXT NOT NULL DEFAULT '',
 	detail TEXT NOT NULL DEFAULT 'null',
-	prev_hash TEXT NOT NULL,
-	hash TEXT NOT NULL
+	prev_hash TEXT NOT NULL DEFAULT '',
+	hash TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX audit_log_unsealed ON audit_log (id) WHERE seq IS NULL;
 CREATE TABLE audit_head (
 	id INTEGER PRIMARY KEY CHECK (id = 1),
 	seq BIGINT NOT NULL,
@@ -168,9 +173,9 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
 
--- The audit log is append-only. The triggers stop honest mistakes; the
--- hash chain catches whoever drops them.
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+-- The audit log is append-only: a sealed event never changes. The triggers
+-- stop honest mistakes; the hash chain catches whoever drops them.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.seq IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
