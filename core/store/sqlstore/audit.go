@@ -44,7 +44,7 @@ func (t *tx) AppendAudit(ev *domain.AuditEvent) error {
 func (t *tx) SealAudit(max int) (int, error) {
 	var seq int64
 	var hash string
-	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1` + t.d.LockRow + t.d.SkipLocked).Scan(&seq, &hash)
+	err := t.queryRow(`SELECT seq, hash FROM audit_head WHERE id = 1`+t.d.LockRow+t.d.SkipLocked).Scan(&seq, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
