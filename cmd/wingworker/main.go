@@ -20,7 +20,6 @@ import (
 	"github.com/wingman-dev/wingman/core/collect/host"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/worker"
-	"github.com/wingman-dev/wingman/plugins"
 	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
 )
 
@@ -82,7 +81,10 @@ func run(cfgFile string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	reg := plugins.NewRegistry()
+	reg, err := registry(cfg, log)
+	if err != nil {
+		return err
+	}
 	collectors := []worker.Collector{&host.Collector{}}
 	if cfg.EnableDocker {
 		d, err := docker.New()

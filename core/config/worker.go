@@ -37,6 +37,9 @@ type Worker struct {
 	LogFiles []string `yaml:"log_files"`
 	// PluginsDir holds user-installed execution plugins.
 	PluginsDir string `yaml:"plugins_dir"`
+	// HTTPAllow lists the hosts the http plugin may call (host, host:port
+	// or *.domain); empty disables the plugin.
+	HTTPAllow []string `yaml:"http_allow"`
 
 	ProxmoxHost       string `yaml:"proxmox_host"`
 	ProxmoxUser       string `yaml:"proxmox_user"`
@@ -114,6 +117,9 @@ func LoadWorker(path string, getenv func(string) string) (Worker, error) {
 	}
 	if v := getenv("WORKER_LOG_FILES"); v != "" {
 		w.LogFiles = strings.Split(v, ",")
+	}
+	if v := getenv("WORKER_HTTP_ALLOW"); v != "" {
+		w.HTTPAllow = strings.Split(v, ",")
 	}
 	if err := errors.Join(errs...); err != nil {
 		return w, err
