@@ -55,15 +55,16 @@ func (s *Service) decide(ctx context.Context, p domain.Principal, planID string,
 		if reason := s.checkDecidable(plan, p, d); reason != nil {
 			return refuse(reason)
 		}
-		if err := tx.AddApproval(domain.Approval{PlanID: plan.ID, UserID: p.UserID, UserName: p.Name, Role: p.Role,
-			Decision: d, Comment: comment, At: now}); err != nil {
+		approval := domain.Approval{PlanID: plan.ID, UserID: p.UserID, UserName: p.Name, Role: p.Role,
+			Decision: d, Comment: comment, At: now}
+		if err := tx.AddApproval(approval); err != nil {
 			return err
 		}
+		plan.Approvals = append(plan.Approvals, approval)
+		// apply updates plan in memory as it writes, so the answer needs
+		// no second read.
 		outcome, err := s.apply(tx, b, &plan, d, now)
 		if err != nil {
-			return err
-		}
-		if plan, err = tx.GetPlan(plan.ID, false); err != nil {
 			return err
 		}
 		if err := audit(tx, p, now, action, plan.ID, domain.OutcomeOK, comment, map[string]any{
@@ -108,15 +109,18 @@ func (s *Service) checkDecidable(plan domain.Plan, p domain.Principal, d domain.
 	return nil
 }
 
-// apply moves the plan after a recorded decision and returns the outcome.
+// apply moves the plan after a recorded decision (already in
+// plan.Approvals), in the store and in plan, and returns the outcome.
 func (s *Service) apply(tx store.Tx, b *events.Batch, plan *domain.Plan, d domain.Decision, now time.Time) (string, error) {
 	b.Changed("plan", plan.ID, now)
 	if d == domain.DecisionReject {
+		plan.Status, plan.DecidedAt = domain.PlanRejected, &now
 		return domain.DecisionOutcomeRejected, tx.SetPlanStatus(plan.ID, domain.PlanRejected, &now)
 	}
-	if plan.Approvers()+1 < plan.RequiredApprovals {
+	if plan.Approvers() < plan.RequiredApprovals {
 		return domain.DecisionOutcomePending, nil
 	}
+	plan.Status, plan.DecidedAt = domain.PlanApproved, &now
 	if err := tx.SetPlanStatus(plan.ID, domain.PlanApproved, &now); err != nil {
 		return "", err
 	}
@@ -126,6 +130,7 @@ func (s *Service) apply(tx store.Tx, b *events.Batch, plan *domain.Plan, d domai
 		if err := tx.CreateTask(&task); err != nil {
 			return "", err
 		}
+		plan.Tasks = append(plan.Tasks, task)
 		b.Changed("task", task.ID, now)
 		b.Wake(a.Worker)
 		if err := tx.NotifyTask(a.Worker); err != nil {

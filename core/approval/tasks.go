@@ -22,14 +22,9 @@ func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time
 			return err
 		}
 		b.Changed("task", task.ID, now)
-		status, err := tx.PlanStatus(task.PlanID, true)
-		if err != nil {
+		if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanApproved, domain.PlanRunning); err != nil {
 			return err
-		}
-		if status == domain.PlanApproved {
-			if err := tx.SetPlanStatus(task.PlanID, domain.PlanRunning, nil); err != nil {
-				return err
-			}
+		} else if moved {
 			b.Changed("plan", task.PlanID, now)
 		}
 		return audit(tx, worker, now, "task.start", task.ID, domain.OutcomeOK, "",

@@ -17,7 +17,9 @@ type Store interface {
 	// Update runs fn in a read-write transaction. The changes are durable
 	// when Update returns nil, and discarded when fn returns an error.
 	Update(ctx context.Context, fn func(Tx) error) error
-	// View runs fn in a read-only transaction.
+	// View runs fn to read. On SQLite it is a read-only transaction; on
+	// PostgreSQL each statement reads the newest committed data, which saves
+	// two round trips per request. fn must not write.
 	View(ctx context.Context, fn func(Tx) error) error
 	// Kind names the implementation: "sqlite" or "postgres".
 	Kind() string
@@ -80,6 +82,9 @@ type Tx interface {
 	ListPlans(f domain.PlanFilter) ([]domain.Plan, error)
 	// PlanStatus reads only a plan's status, locking its row with lock.
 	PlanStatus(id string, lock bool) (domain.PlanStatus, error)
+	// AdvancePlan moves a plan from one status to another and reports
+	// whether it was in the first.
+	AdvancePlan(id string, from, to domain.PlanStatus) (bool, error)
 	SetPlanStatus(id string, status domain.PlanStatus, decidedAt *time.Time) error
 	AddApproval(a domain.Approval) error
 	// ExpiredPlans lists pending plans whose expiry is before now.

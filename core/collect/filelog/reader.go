@@ -103,7 +103,7 @@ func (r *reader) split(data []byte, emit func([]byte)) {
 		if len(r.line)+end > r.max {
 			r.line = append(r.line, data[:r.max-len(r.line)]...)
 			emit(cutLine(r.line))
-			r.line, r.skip = r.line[:0], true
+			r.line = r.line[:0]
 			continue
 		}
 		if i < 0 {

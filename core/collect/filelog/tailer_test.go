@@ -72,6 +72,10 @@ func TestRotationByRename(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, w, lines("WARN after rename", 10)+"WARN unfinished")
+	waitFor(t, "the lines after the rename are read", func() bool { return h.stats(p).Lines == 60 })
+	if st := h.stats(p); !st.Open || st.LastError != "" {
+		t.Errorf("stats = %+v: a renamed file is followed until a new one takes its path", st)
+	}
 	w2 := writer(t, p)
 	write(t, w2, lines("ERROR new file", 30))
 	waitFor(t, "every line is counted", func() bool {

@@ -46,7 +46,7 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 	return sqlstore.New(db, db, sqlstore.Dialect{
 		Name: "postgres", LockRow: " FOR UPDATE", SkipLocked: " SKIP LOCKED",
 		NotifyTask:     `SELECT pg_notify('` + TaskChannel + `', $1)`,
-		DeferAuditSeal: true,
+		DeferAuditSeal: true, AutocommitReads: true,
 	}), nil
 }
 

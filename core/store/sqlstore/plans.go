@@ -76,6 +76,9 @@ func (t *tx) GetPlan(id string, lock bool) (domain.Plan, error) {
 	if p.Approvals, err = t.approvals(id); err != nil {
 		return p, err
 	}
+	if p.Status == domain.PlanPending {
+		return p, nil // tasks come with the approval
+	}
 	p.Tasks, err = t.tasks(`SELECT `+taskCols+` FROM tasks WHERE plan_id = $1 ORDER BY action_index`, id)
 	return p, err
 }
@@ -145,6 +148,16 @@ func (t *tx) PlanStatus(id string, lock bool) (domain.PlanStatus, error) {
 		return st, notFound(err, "plan "+id)
 	}
 	return st, nil
+}
+
+// AdvancePlan moves a plan from one status to another, if it is in it.
+func (t *tx) AdvancePlan(id string, from, to domain.PlanStatus) (bool, error) {
+	res, err := t.exec(`UPDATE plans SET status = $3 WHERE id = $1 AND status = $2`, id, string(from), string(to))
+	if err != nil {
+		return false, fmt.Errorf("plan %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // SetPlanStatus moves a plan to a new status.

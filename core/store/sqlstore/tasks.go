@@ -72,20 +72,17 @@ func (t *tx) tasks(q string, args ...any) ([]domain.Task, error) {
 	return out, rows.Err()
 }
 
-// ClaimTask leases the oldest queued task of a worker. Concurrent claimers
-// skip rows another transaction holds, so no task is handed out twice.
+// ClaimTask leases the oldest queued task of a worker in one statement.
+// Concurrent claimers skip rows another transaction holds, so no task is
+// handed out twice.
 func (t *tx) ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error) {
-	tk, err := scanTask(t.queryRow(`SELECT `+taskCols+` FROM tasks WHERE worker_id = $1 AND status = $2
-		ORDER BY created_at, id LIMIT 1`+t.d.LockRow+t.d.SkipLocked, workerID, string(domain.TaskQueued)))
+	tk, err := scanTask(t.queryRow(`UPDATE tasks SET status = $3, attempts = attempts + 1, lease_until = $4, started_at = $5
+		WHERE id = (SELECT id FROM tasks WHERE worker_id = $1 AND status = $2
+			ORDER BY created_at, id LIMIT 1`+t.d.LockRow+t.d.SkipLocked+`)
+		RETURNING `+taskCols,
+		workerID, string(domain.TaskQueued), string(domain.TaskRunning), ms(leaseUntil), ms(now)))
 	if err != nil {
 		return tk, notFound(err, "queued task for "+workerID)
-	}
-	start := now
-	tk.Status, tk.Attempts, tk.LeaseUntil, tk.StartedAt = domain.TaskRunning, tk.Attempts+1, &leaseUntil, &start
-	_, err = t.exec(`UPDATE tasks SET status = $2, attempts = $3, lease_until = $4, started_at = $5 WHERE id = $1`,
-		tk.ID, string(tk.Status), tk.Attempts, ms(leaseUntil), ms(now))
-	if err != nil {
-		return tk, fmt.Errorf("claim task %s: %w", tk.ID, err)
 	}
 	return tk, nil
 }

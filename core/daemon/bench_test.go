@@ -1,0 +1,197 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/core/store/storetest"
+)
+
+// startSQLite serves one wingmand on the embedded store.
+func startSQLite(b *testing.B) replica {
+	cfg := config.DefaultDaemon(func(string) string { return "" })
+	cfg.DataDir = b.TempDir()
+	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Serve(ctx, ln) }()
+	b.Cleanup(func() { cancel(); <-done; d.Close() })
+	r := replica{d: d, url: "http://" + ln.Addr().String()}
+	waitReady(b, r.url)
+	return r
+}
+
+// operator makes an operator token on s.
+func operator(b *testing.B, s store.Store) string {
+	var secret string
+	err := s.Update(context.Background(), func(tx store.Tx) (err error) {
+		secret, _, err = auth.IssueAPIToken(tx, "bench-op", domain.RoleOperator, time.Now(), nil)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return secret
+}
+
+// pendingPlan proposes a plan for worker as the advisor would.
+func pendingPlan(b *testing.B, s store.Store, worker string) string {
+	p := domain.Plan{Title: "bench", Rationale: "bench", Author: "advisor", Status: domain.PlanPending, RequiredApprovals: 1,
+		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
+		Actions: []domain.Action{{Plugin: "docker", Action: "restart", Worker: worker, Target: "web",
+			BlastRadius: domain.BlastRadius{Scope: "container", MutatesState: true, Reversible: true}}}}
+	if err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CreatePlan(&p) }); err != nil {
+		b.Fatal(err)
+	}
+	return p.ID
+}
+
+// BenchmarkApprovalToTaskStart measures, per approval, the time from the
+// operator's approve request to the worker's long poll returning the task:
+// on the embedded store; on PostgreSQL with the worker polling the replica
+// that took the approval (woken in-process); and with the worker on the
+// other replica, woken by NOTIFY. Without a NOTIFY (a lost one) the bound
+// is the poll interval, task_poll, by design.
+//
+//	go test ./core/daemon -run '^$' -bench ApprovalToTaskStart -benchtime 200x
+func BenchmarkApprovalToTaskStart(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		r := startSQLite(b)
+		benchApprovalLatency(b, r, r)
+	})
+	b.Run("postgres-same-replica", func(b *testing.B) {
+		reps := startReplicas(b, storetest.PostgresURL(b), 1, nil)
+		benchApprovalLatency(b, reps[0], reps[0])
+	})
+	b.Run("postgres-notify-other-replica", func(b *testing.B) {
+		reps := startReplicas(b, storetest.PostgresURL(b), 2, func(c *config.Daemon) { c.TaskPoll = time.Minute })
+		benchApprovalLatency(b, reps[0], reps[1])
+	})
+}
+
+func benchApprovalLatency(b *testing.B, approveOn, pollOn replica) {
+	s := approveOn.d.Store()
+	worker := "bench-w" + fmt.Sprint(time.Now().UnixNano()%100000)
+	tokens := addWorkers(b, s, worker, 1)
+	op := client.New(approveOn.url, operator(b, s))
+	wc := client.New(pollOn.url, tokens[0])
+	plans := make([]string, b.N)
+	for i := range plans {
+		plans[i] = pendingPlan(b, s, worker+"0")
+	}
+	got := make(chan time.Time, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			t, err := wc.NextTask(ctx, 30*time.Second)
+			if err == nil && t != nil {
+				got <- time.Now()
+			}
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the first long poll is waiting
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for _, id := range plans {
+		start := time.Now()
+		if _, err := op.Approve(ctx, id, ""); err != nil {
+			b.Fatal(err)
+		}
+		select {
+		case at := <-got:
+			lat = append(lat, at.Sub(start))
+		case <-time.After(10 * time.Second):
+			b.Fatalf("the task of %s did not start", id)
+		}
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkQueueThroughput measures tasks per second through the whole
+// path (claim by long poll, result by ingest) with 50 workers on 2
+// PostgreSQL replicas, or 50 workers on the embedded store.
+//
+//	go test ./core/daemon -run '^$' -bench QueueThroughput -benchtime 5000x
+func BenchmarkQueueThroughput(b *testing.B) {
+	b.Run("postgres-2-replicas", func(b *testing.B) {
+		reps := startReplicas(b, storetest.PostgresURL(b), 2, nil)
+		benchThroughput(b, reps)
+	})
+	b.Run("sqlite", func(b *testing.B) {
+		benchThroughput(b, []replica{startSQLite(b)})
+	})
+}
+
+func benchThroughput(b *testing.B, reps []replica) {
+	const workers = 50
+	s := reps[0].d.Store()
+	tokens := addWorkers(b, s, "tp-w", workers)
+	per := max(1, b.N/workers)
+	for i := 0; i < workers; i++ {
+		if err := s.Update(context.Background(), func(tx store.Tx) error {
+			_, err := enqueue(tx, fmt.Sprintf("tp-w%d", i), "docker", "restart", per)
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := fmt.Sprintf("tp-w%d", i)
+			c := client.New(reps[i%len(reps)].url, tokens[i])
+			for n := 0; n < per; {
+				t, err := c.NextTask(context.Background(), 5*time.Second)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if t == nil {
+					continue
+				}
+				if err := report(c, id, t.TaskID); err != nil {
+					b.Error(err)
+					return
+				}
+				n++
+				done.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	b.ReportMetric(float64(done.Load())/time.Since(start).Seconds(), "tasks/s")
+}
