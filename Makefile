@@ -13,13 +13,13 @@ STATICCHECK_VERSION := v0.8.2
 all: build
 
 build:
-	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/wingmand ./cmd/wingctl
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/wingmand ./cmd/wingctl ./cmd/wingworker
 
 # The whole system on the embedded store, nothing else needed. wingctl in
 # another shell finds the bootstrap admin token by itself.
 run: build
-	@echo "wingmand on http://127.0.0.1:8470 (SQLite). In another shell: ./bin/wingctl status"
-	$(BIN)/wingmand serve
+	@echo "wingmand on http://127.0.0.1:8470 (SQLite) with a worker for this machine. In another shell: ./bin/wingctl status"
+	$(BIN)/wingmand serve --local-worker
 
 # Lint, then every test. The PostgreSQL tests skip when it is missing,
 # except under CI=true, where that fails the run.

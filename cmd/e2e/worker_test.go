@@ -120,3 +120,25 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestLocalWorker is the quickstart: `wingmand --local-worker` runs the
+// control plane and a worker for this machine in one process.
+func TestLocalWorker(t *testing.T) {
+	d := startDaemon(t, "--local-worker")
+	admin := d.adminToken()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var workers []domain.Worker
+		var facts []domain.Fact
+		d.mustJSON(admin, &workers, "workers", "list")
+		d.mustJSON(admin, &facts, "facts", "list", "--type", "host")
+		if len(workers) == 1 && workers[0].ID == "local" && workers[0].Health == domain.WorkerHealthy &&
+			contains(workers[0].Capabilities, "collect.host") && len(facts) == 1 && facts[0].WorkerID == "local" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("local worker not reporting after 30s: workers %+v, host facts %+v\n%s", workers, facts, d.log)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

@@ -9,10 +9,13 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wingman-dev/wingman/cmd/wingworker/agent"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/daemon"
 )
@@ -29,6 +32,7 @@ func main() {
 
 func newRoot() *cobra.Command {
 	var cfgFile string
+	var localWorker bool
 	flags := config.DefaultDaemon(os.Getenv)
 	serve := &cobra.Command{
 		Use:   "serve",
@@ -49,6 +53,7 @@ defaults:
   --log-format     WINGMAN_LOG_FORMAT  log_format     (text or json)`,
 		Example: `  wingmand
   wingmand serve --data-dir ./data --listen 0.0.0.0:8470
+  wingmand --local-worker        # the control plane and a worker for this machine, in one go
   DATABASE_URL=postgres://wingman@db/wingman wingmand --config /etc/wingman/wingmand.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -63,7 +68,7 @@ defaults:
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			return run(cmd.Context(), cfg)
+			return run(cmd.Context(), cfg, localWorker || os.Getenv("WINGMAN_LOCAL_WORKER") == "true")
 		},
 	}
 	f := serve.Flags()
@@ -74,6 +79,7 @@ defaults:
 	f.StringVar(&flags.PolicyFile, "policy", "", "approval policy file (YAML)")
 	f.StringVar(&flags.LogLevel, "log-level", flags.LogLevel, "debug, info, warn or error")
 	f.StringVar(&flags.LogFormat, "log-format", flags.LogFormat, "text or json")
+	f.BoolVar(&localWorker, "local-worker", false, "also run a worker for this machine (Docker if it answers, host facts) in this process (env WINGMAN_LOCAL_WORKER=true)")
 
 	root := &cobra.Command{
 		Use:           "wingmand",
@@ -117,7 +123,7 @@ func newLogger(cfg config.Daemon) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-func run(parent context.Context, cfg config.Daemon) error {
+func run(parent context.Context, cfg config.Daemon, localWorker bool) error {
 	log := newLogger(cfg)
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -138,5 +144,39 @@ func run(parent context.Context, cfg config.Daemon) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
+	if localWorker {
+		stopWorker, err := startLocalWorker(ctx, d, cfg, ln.Addr().(*net.TCPAddr), log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopWorker()
+	}
 	return d.Serve(ctx, ln)
+}
+
+// startLocalWorker runs a worker for this machine beside the control
+// plane, talking to it over loopback like any other worker.
+func startLocalWorker(ctx context.Context, d *daemon.Daemon, cfg config.Daemon, addr *net.TCPAddr, log *slog.Logger) (func(), error) {
+	token, err := d.LocalWorker(ctx, "local", "This machine")
+	if err != nil {
+		return nil, err
+	}
+	wcfg := config.DefaultWorker()
+	wcfg.ID, wcfg.SiteName, wcfg.Token = "local", "This machine", token
+	wcfg.ControlPlaneURL = fmt.Sprintf("http://127.0.0.1:%d", addr.Port)
+	wcfg.CollectInterval = 15 * time.Second
+	wcfg.OfflineBufferDir = filepath.Join(cfg.DataDir, "offline")
+	w, closeAll, err := agent.Build(ctx, wcfg, log.With("worker", "local"), version)
+	if err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(ctx); err != nil {
+			log.Error("local worker stopped", "err", err)
+		}
+	}()
+	return func() { <-done; closeAll() }, nil
 }

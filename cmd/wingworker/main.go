@@ -13,14 +13,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	"github.com/wingman-dev/wingman/core/client"
-	"github.com/wingman-dev/wingman/core/collect/docker"
-	"github.com/wingman-dev/wingman/core/collect/host"
+	"github.com/wingman-dev/wingman/cmd/wingworker/agent"
 	"github.com/wingman-dev/wingman/core/config"
-	"github.com/wingman-dev/wingman/core/worker"
-	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -80,34 +75,10 @@ func run(cfgFile string) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("worker", cfg.ID)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	reg, err := registry(cfg, log)
+	w, closeAll, err := agent.Build(ctx, cfg, log, version)
 	if err != nil {
 		return err
 	}
-	collectors := []worker.Collector{&host.Collector{}}
-	if cfg.EnableDocker {
-		d, err := docker.New()
-		if err == nil {
-			pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err = d.Ping(pingCtx)
-			cancel()
-		}
-		if err != nil {
-			log.Warn("Docker is enabled but does not answer; continuing without it", "err", err)
-		} else {
-			defer d.Close()
-			collectors = append(collectors, d)
-			if err := reg.Register(dockerplugin.New(d.Client())); err != nil {
-				return err
-			}
-		}
-	}
-	w := &worker.Worker{
-		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
-		Executor: executor{reg}, Log: log, Version: version, Now: time.Now,
-	}
-	log.Info("wingworker running", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
-		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities())
+	defer closeAll()
 	return w.Run(ctx)
 }

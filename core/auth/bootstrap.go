@@ -14,15 +14,20 @@ import (
 )
 
 // Bootstrap makes sure a fresh install can be administered: when the store
-// holds no token at all it issues an admin token and writes its secret to
+// holds no API token (worker tokens do not count) it issues an admin token and writes its secret to
 // path with mode 0600. It returns whether it created one. The secret goes
 // only to the file, never to a log.
 func Bootstrap(ctx context.Context, s store.Store, path string, now time.Time) (bool, error) {
 	created := false
 	err := s.Update(ctx, func(tx store.Tx) error {
 		tokens, err := tx.ListTokens()
-		if err != nil || len(tokens) > 0 {
+		if err != nil {
 			return err
+		}
+		for _, tk := range tokens {
+			if tk.Kind == domain.TokenAPI {
+				return nil // someone can already administer this install
+			}
 		}
 		secret, tk, err := IssueAPIToken(tx, "admin", domain.RoleAdmin, now, nil)
 		if err != nil {

@@ -440,11 +440,11 @@ func TestBootstrap(t *testing.T) {
 		}
 	})
 
-	t.Run("any token means not fresh", func(t *testing.T) {
+	t.Run("any API token means not fresh", func(t *testing.T) {
 		t.Parallel()
 		s := openStore(t)
 		update(t, s, func(tx store.Tx) error {
-			_, _, err := auth.IssueWorkerToken(tx, "w1", t0)
+			_, _, err := auth.IssueAPIToken(tx, "vera", domain.RoleViewer, t0, nil)
 			return err
 		})
 		path := filepath.Join(t.TempDir(), "admin.token")
@@ -453,6 +453,21 @@ func TestBootstrap(t *testing.T) {
 		}
 		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Bootstrap wrote %s: %v", path, err)
+		}
+	})
+
+	// The local worker of `wingmand --local-worker` may be registered
+	// before the first bootstrap: a worker token administers nothing.
+	t.Run("worker tokens do not count", func(t *testing.T) {
+		t.Parallel()
+		s := openStore(t)
+		update(t, s, func(tx store.Tx) error {
+			_, _, err := auth.IssueWorkerToken(tx, "w1", t0)
+			return err
+		})
+		path := filepath.Join(t.TempDir(), "admin.token")
+		if created, err := auth.Bootstrap(ctx, s, path, t0); err != nil || !created {
+			t.Errorf("Bootstrap = %v, %v; want true, nil", created, err)
 		}
 	})
 

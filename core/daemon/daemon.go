@@ -23,6 +23,7 @@ import (
 	"github.com/wingman-dev/wingman/core/approval"
 	"github.com/wingman-dev/wingman/core/auth"
 	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
 	"github.com/wingman-dev/wingman/core/ingest"
 	"github.com/wingman-dev/wingman/core/policy"
@@ -275,3 +276,35 @@ func (d *Daemon) sweep(ctx context.Context) {
 
 // Close releases the store.
 func (d *Daemon) Close() error { return d.store.Close() }
+
+// LocalWorker registers the worker that runs beside this control plane
+// (created on first use) and issues it a fresh token, revoking the ones
+// before: the token lives only in this process.
+func (d *Daemon) LocalWorker(ctx context.Context, id, site string) (string, error) {
+	var secret string
+	err := d.store.Update(ctx, func(tx store.Tx) error {
+		now := time.Now().UTC()
+		if _, err := tx.GetWorker(id); errors.Is(err, domain.ErrNotFound) {
+			if err := tx.CreateWorker(domain.Worker{ID: id, SiteName: site, Health: domain.WorkerUnknown, CreatedAt: now}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if err := tx.RevokeWorkerTokens(id, now); err != nil {
+			return err
+		}
+		s, tk, err := auth.IssueWorkerToken(tx, id, now)
+		secret = s
+		if err != nil {
+			return err
+		}
+		return tx.AppendAudit(&domain.AuditEvent{At: now, ActorKind: domain.PrincipalSystem, ActorID: domain.System.UserID,
+			ActorName: domain.System.Name, Action: "worker.local", Subject: id, Outcome: domain.OutcomeOK,
+			Detail: map[string]any{"token": tk.ID}})
+	})
+	if err != nil {
+		return "", fmt.Errorf("local worker %s: %w", id, err)
+	}
+	return secret, nil
+}

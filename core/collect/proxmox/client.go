@@ -151,7 +151,7 @@ func (c *Client) Get(ctx context.Context, path string, out any) error {
 // an *APIError; a request still unanswered after the client's timeout
 // fails with an error wrapping context.DeadlineExceeded.
 func (c *Client) Do(ctx context.Context, method, path string, params url.Values, out any) error {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
 	// path was built by Path, so its segments are escaped already.

@@ -1,0 +1,57 @@
+// Package agent assembles a worker from its configuration: the collectors
+// that answer (Docker only when its engine does), the execution plugins,
+// and the runtime of core/worker. wingworker runs one; `wingmand
+// --local-worker` runs one beside the control plane for a one-command demo.
+package agent
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/collect/docker"
+	"github.com/wingman-dev/wingman/core/collect/host"
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/worker"
+	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
+)
+
+// Build returns a worker ready to Run and a function that releases what it
+// opened.
+func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version string) (*worker.Worker, func(), error) {
+	reg, err := registry(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	closers := []func(){}
+	collectors := []worker.Collector{&host.Collector{}}
+	if cfg.EnableDocker {
+		d, err := docker.New()
+		if err == nil {
+			pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = d.Ping(pingCtx)
+			cancel()
+		}
+		if err != nil {
+			log.Warn("Docker is enabled but does not answer; continuing without it", "err", err)
+		} else {
+			closers = append(closers, func() { d.Close() })
+			collectors = append(collectors, d)
+			if err := reg.Register(dockerplugin.New(d.Client())); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	w := &worker.Worker{
+		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
+		Executor: executor{reg}, Log: log, Version: version, Now: time.Now,
+	}
+	log.Info("worker ready", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
+		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities())
+	return w, func() {
+		for _, c := range closers {
+			c()
+		}
+	}, nil
+}
