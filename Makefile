@@ -40,6 +40,9 @@ $(STATICCHECK):
 bench:
 	$(GO) test ./core/api -run '^$$' -bench 'Ingest|Approve' -benchtime 300x
 	$(GO) test ./cmd/e2e -run '^$$' -bench WingctlApprove -benchtime 200x
+	$(GO) test ./core/daemon -run '^$$' -bench ApprovalToTaskStart -benchtime 300x
+	$(GO) test ./core/daemon -run '^$$' -bench QueueThroughput -benchtime 5000x
+	$(GO) test ./cmd/e2e -run '^$$' -bench WorkerIdle -benchtime 1x
 
 clean:
 	rm -rf $(BIN)
