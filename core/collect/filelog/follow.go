@@ -91,7 +91,7 @@ func (f *follower) poll(ctx context.Context, buf []byte) {
 			// A FIFO would block the open, a directory fail every read.
 			pollErr = fmt.Errorf("filelog: %s is not a regular file", f.path)
 		default:
-			f.cur, pollErr = open(f.path, f.atEnd, f.maxLine)
+			f.cur, pollErr = openReader(f.path, f.atEnd, f.maxLine)
 			if f.cur != nil {
 				_, pollErr = read(f.cur)
 			}

@@ -24,8 +24,8 @@ type reader struct {
 	skip bool
 }
 
-// open opens path for reading, from its end if atEnd.
-func open(path string, atEnd bool, max int) (*reader, error) {
+// openReader opens path for reading, from its end if atEnd.
+func openReader(path string, atEnd bool, max int) (*reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("filelog: %w", err)
@@ -75,7 +75,7 @@ func (r *reader) read(ctx context.Context, buf []byte, emit func([]byte)) (n int
 			return n, truncated, false, nil
 		}
 		if err != nil {
-			return n, truncated, false, fmt.Errorf("filelog: read %s: %w", r.f.Name(), err)
+			return n, truncated, false, fmt.Errorf("filelog: %w", err)
 		}
 	}
 	return n, truncated, true, nil
@@ -103,7 +103,7 @@ func (r *reader) split(data []byte, emit func([]byte)) {
 		if len(r.line)+end > r.max {
 			r.line = append(r.line, data[:r.max-len(r.line)]...)
 			emit(cutLine(r.line))
-			r.line = r.line[:0]
+			r.line, r.skip = r.line[:0], true
 			continue
 		}
 		if i < 0 {
