@@ -32,6 +32,13 @@ type Watcher interface {
 	Watch(ctx context.Context, changed func())
 }
 
+// LogSource summarises log files at the site (core/collect/filelog); only
+// its summaries are sent, never a line.
+type LogSource interface {
+	Run(ctx context.Context)
+	Flush(now time.Time) []domain.LogSummary
+}
+
 // Executor runs tasks; the plugins registry is one.
 type Executor interface {
 	// Capabilities lists plugin.action names the executor can run.
@@ -47,6 +54,7 @@ type Worker struct {
 	Config     config.Worker
 	Client     *client.Client
 	Collectors []Collector
+	Logs       LogSource // nil when no files are summarised
 	Executor   Executor
 	Log        *slog.Logger
 	Version    string
@@ -72,6 +80,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 	go w.runTasks(ctx)
+	if w.Logs != nil {
+		go w.Logs.Run(ctx)
+	}
 	w.heartbeat(ctx)
 	w.collect(ctx)
 	collectTick := time.NewTicker(w.Config.CollectInterval)
@@ -86,6 +97,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.heartbeat(ctx)
 		case <-collectTick.C:
 			w.collect(ctx)
+			w.sendLogs(ctx)
 		case <-collectNow:
 			// Events come in bursts (die, then restart): let the burst pass
 			// so one collection sees its end.
@@ -120,6 +132,16 @@ func (w *Worker) collect(ctx context.Context) {
 	}
 	if len(facts) > 0 {
 		w.send(ctx, domain.PayloadFacts, domain.FactsPayload{Facts: facts})
+	}
+}
+
+// sendLogs sends the summaries of the last interval, if any line came.
+func (w *Worker) sendLogs(ctx context.Context) {
+	if w.Logs == nil {
+		return
+	}
+	if sums := w.Logs.Flush(w.Now().UTC()); len(sums) > 0 {
+		w.send(ctx, domain.PayloadLogs, domain.LogsPayload{Summaries: sums})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/collect/docker"
+	"github.com/wingman-dev/wingman/core/collect/filelog"
 	"github.com/wingman-dev/wingman/core/collect/host"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/worker"
@@ -46,6 +47,9 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	w := &worker.Worker{
 		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
 		Executor: executor{reg}, Log: log, Version: version, Now: time.Now,
+	}
+	if cfg.EnableFileLogs && len(cfg.LogFiles) > 0 {
+		w.Logs = filelog.New(cfg.LogFiles, filelog.Options{})
 	}
 	log.Info("worker ready", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
 		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities())
