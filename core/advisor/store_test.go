@@ -502,8 +502,8 @@ func TestOnFactsApprovedPlanIsNotWithdrawn(t *testing.T) {
 		if got := f.only(); got.State != domain.IncidentResolved {
 			t.Errorf("incident %s, want resolved", got.State)
 		}
-		if p := f.plan(inc.PlanID); p.Status != domain.PlanApproved {
-			t.Errorf("approved plan became %s on recovery, want it left approved", p.Status)
+		if p := f.plan(inc.PlanID); p.Status != domain.PlanDispatched {
+			t.Errorf("approved plan became %s on recovery, want it left dispatched", p.Status)
 		}
 		if n := countAudit(f.audits(), "plan.expire"); n != 0 {
 			t.Errorf("%d plan.expire events, want none", n)

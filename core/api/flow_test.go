@@ -75,7 +75,7 @@ func TestApprovalFlow(t *testing.T) {
 				t.Fatalf("same person twice = %d %+v, want policy_refused", st, apiErr)
 			}
 			st, _, d = approve(bob)
-			if st != 200 || d.Outcome != domain.DecisionOutcomeApproved || len(d.Plan.Tasks) != 1 || d.Plan.Status != domain.PlanApproved {
+			if st != 200 || d.Outcome != domain.DecisionOutcomeApproved || len(d.Plan.Tasks) != 1 || d.Plan.Status != domain.PlanDispatched {
 				t.Fatalf("second approval = %d %+v", st, d)
 			}
 			if st, apiErr, _ := approve(bob); st != 409 || apiErr.Code != domain.CodeDecided {

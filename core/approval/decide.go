@@ -120,8 +120,9 @@ func (s *Service) apply(tx store.Tx, b *events.Batch, plan *domain.Plan, d domai
 	if plan.Approvers() < plan.RequiredApprovals {
 		return domain.DecisionOutcomePending, nil
 	}
-	plan.Status, plan.DecidedAt = domain.PlanApproved, &now
-	if err := tx.SetPlanStatus(plan.ID, domain.PlanApproved, &now); err != nil {
+	// Approved, and at once dispatched: its tasks are queued below.
+	plan.Status, plan.DecidedAt = domain.PlanDispatched, &now
+	if err := tx.SetPlanStatus(plan.ID, domain.PlanDispatched, &now); err != nil {
 		return "", err
 	}
 	for i, a := range plan.Actions {

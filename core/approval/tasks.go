@@ -22,7 +22,7 @@ func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time
 			return err
 		}
 		b.Changed("task", task.ID, now)
-		if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanApproved, domain.PlanRunning); err != nil {
+		if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanDispatched, domain.PlanRunning); err != nil {
 			return err
 		} else if moved {
 			b.Changed("plan", task.PlanID, now)

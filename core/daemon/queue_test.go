@@ -109,7 +109,7 @@ func addWorkers(t testing.TB, s store.Store, prefix string, n int) []string {
 // enqueue queues tasks for a worker under one approved plan, the way an
 // approval does, and returns their ids.
 func enqueue(tx store.Tx, worker, plugin, action string, n int) ([]string, error) {
-	p := domain.Plan{Title: "test", Rationale: "test", Author: "test", Status: domain.PlanApproved, RequiredApprovals: 1,
+	p := domain.Plan{Title: "test", Rationale: "test", Author: "test", Status: domain.PlanDispatched, RequiredApprovals: 1,
 		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
 		Actions: []domain.Action{{Plugin: plugin, Action: action, Worker: worker, Target: "t"}}}
 	if err := tx.CreatePlan(&p); err != nil {
@@ -227,7 +227,7 @@ func TestQueueWithoutWakeups(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	queued := time.Now()
 	if _, err := admin.Exec(`INSERT INTO plans (id, incident_id, title, rationale, author, status, actions, required_approvals, author_may_approve, created_at, expires_at)
-		VALUES ('pl-lost', '', 't', 't', 't', 'approved', '[]', 1, 0, 0, 9999999999999)`); err != nil {
+		VALUES ('pl-lost', '', 't', 't', 't', 'dispatched', '[]', 1, 0, 0, 9999999999999)`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := admin.Exec(`INSERT INTO tasks (id, plan_id, action_index, worker_id, plugin, action, target, status, created_at)

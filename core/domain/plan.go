@@ -22,8 +22,11 @@ type Action struct {
 // PlanStatus is where a plan is in its life.
 type PlanStatus string
 
-// Plan statuses. A plan is pending until enough approvals arrive (approved),
-// someone rejects it, or it expires; an approved plan follows its tasks.
+// Plan statuses. A plan is pending until enough approvals arrive, someone
+// rejects it, or it expires. Once approved its tasks are queued at once
+// (dispatched); it is running from the first task a worker takes, and ends
+// succeeded, failed or rolled_back with its tasks. PlanApproved is the
+// decision itself, for a plan whose tasks are not queued yet.
 const (
 	PlanPending    PlanStatus = "pending"
 	PlanApproved   PlanStatus = "approved"
