@@ -142,3 +142,29 @@ func TestLocalWorker(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestWorkerRefusesWhatItCannotDo: a worker without Docker is sent a
+// docker restart; it refuses, says why, and the plan fails.
+func TestWorkerRefusesWhatItCannotDo(t *testing.T) {
+	d := startDaemon(t)
+	admin := d.adminToken()
+	var op, worker struct{ Token string }
+	d.mustJSON(admin, &op, "tokens", "create", "--role", "operator", "--name", "olive")
+	d.mustJSON(admin, &worker, "workers", "add", "nodocker", "--site", "Site A")
+	d.startWorker(t, "nodocker", worker.Token, "ENABLE_DOCKER=false")
+	waitWorker(t, d, "nodocker")
+	d.ingest(worker.Token, crashEnvelope("nodocker", "web"))
+	var incs []domain.Incident
+	d.mustJSON(op.Token, &incs, "incidents", "list", "--state", "open")
+	if len(incs) != 1 || incs[0].PlanID == "" {
+		t.Fatalf("incidents = %+v", incs)
+	}
+	if r := d.wingctl(op.Token, "approve", incs[0].PlanID, "--wait", "--timeout", "60s"); r.code != 10 {
+		t.Fatalf("approve --wait: exit %d, want 10 (the task failed)\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var p domain.Plan
+	d.mustJSON(op.Token, &p, "plans", "show", incs[0].PlanID)
+	if p.Status != domain.PlanFailed || len(p.Tasks) != 1 || !strings.Contains(p.Tasks[0].Error, "refused by worker: this worker has no docker.restart") {
+		t.Fatalf("plan = %s, tasks %+v", p.Status, p.Tasks)
+	}
+}
