@@ -19,6 +19,12 @@ import (
 // make a restart loop.
 const RestartLoopCount = 3
 
+// StableAfter is how long a container must have been running to count as
+// recovered. A crash-looping container is "running" for a moment between
+// crashes; resolving its incident then would withdraw the plan a person is
+// about to approve, and open a new one at the next crash.
+const StableAfter = 30 * time.Second
+
 // Advisor applies the rules.
 type Advisor struct {
 	Approvals *approval.Service
@@ -46,7 +52,7 @@ func (a *Advisor) OnFacts(tx store.Tx, b *events.Batch, changes []domain.FactCha
 			continue
 		}
 		f, trouble := containerTrouble(c.Fact)
-		if !trouble && !healthy(c.Fact) {
+		if !trouble && !recovered(c.Fact) {
 			continue
 		}
 		if open == nil {
@@ -111,6 +117,48 @@ func containerTrouble(f domain.Fact) (finding, bool) {
 
 func healthy(f domain.Fact) bool {
 	return f.Status == "running" && f.StringAttr("health") != "unhealthy"
+}
+
+// recovered reports whether a container is healthy and has been running
+// for StableAfter when observed. Without a start time (an adapter that
+// does not say) healthy is all there is to go on.
+func recovered(f domain.Fact) bool {
+	if !healthy(f) {
+		return false
+	}
+	started, err := time.Parse(time.RFC3339Nano, f.StringAttr("started_at"))
+	return err != nil || f.ObservedAt.Sub(started) >= StableAfter
+}
+
+// OnSeen resolves the incidents of containers that are now steadily
+// running, among facts that did not change: a container that came back
+// reports the same state collection after collection, and only the later
+// ones show it has stayed up.
+func (a *Advisor) OnSeen(tx store.Tx, b *events.Batch, facts []domain.Fact) error {
+	var open map[[2]string]bool
+	for _, f := range facts {
+		if f.Type != "container" || !recovered(f) {
+			continue
+		}
+		if open == nil {
+			var err error
+			if open, err = openTargets(tx); err != nil {
+				return err
+			}
+			if len(open) == 0 {
+				return nil
+			}
+		}
+		key := [2]string{f.WorkerID, f.Name}
+		if !open[key] {
+			continue
+		}
+		if err := a.resolve(tx, b, f.WorkerID, "container", f.Name, "container is running steadily again"); err != nil {
+			return fmt.Errorf("advise on %s/%s: %w", f.WorkerID, f.Name, err)
+		}
+		delete(open, key)
+	}
+	return nil
 }
 
 func (a *Advisor) open(tx store.Tx, b *events.Batch, fact domain.Fact, f finding) error {

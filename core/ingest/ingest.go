@@ -78,7 +78,10 @@ func (s *Service) prepare(p domain.Principal, env domain.Envelope) (func(store.T
 				// that worker's facts, however many changed.
 				b.Changed("facts", env.WorkerID, s.Now())
 			}
-			return s.Advisor.OnFacts(tx, b, changes)
+			if err := s.Advisor.OnFacts(tx, b, changes); err != nil {
+				return err
+			}
+			return s.Advisor.OnSeen(tx, b, facts)
 		}, len(facts), nil
 	case domain.PayloadLogs:
 		sums, err := decodeLogs(env)
