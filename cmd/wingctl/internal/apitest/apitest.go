@@ -1,6 +1,6 @@
 // Package apitest is a stand-in wingmand for command tests: an httptest
 // server that answers the routes a test registers, to the contract in
-// core/domain, and a Factory pointed at it.
+// core/domain, a Factory pointed at it, and ways to run a command there.
 package apitest
 
 import (
@@ -8,12 +8,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
@@ -59,6 +56,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
+// Serve starts a server, as New does, that answers pattern with h.
+func Serve(t *testing.T, pattern string, h http.HandlerFunc) *Server {
+	t.Helper()
+	s := New(t)
+	s.Handle(pattern, h)
+	return s
+}
+
 // Handle registers h for a ServeMux pattern.
 func (s *Server) Handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
 
@@ -102,14 +107,13 @@ func Error(status int, code, message string) http.HandlerFunc {
 	return JSON(status, domain.ErrorBody{Error: domain.APIError{Code: code, Message: message}})
 }
 
-// Run executes cmd with the space-separated args as a script would.
-func Run(cmd *cobra.Command, args string) error {
-	cmd.SetArgs(strings.Fields(args))
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	cmd.SilenceErrors = true
-	cmd.SilenceUsage = true
-	return cmd.Execute()
+// Capture decodes the JSON body of each request into v, so the test can
+// check what the command sent, and lets h answer.
+func Capture(v any, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewDecoder(r.Body).Decode(v)
+		h(w, r)
+	}
 }
 
 // At returns a pointer to Now moved by d, for optional times.

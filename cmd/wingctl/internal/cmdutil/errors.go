@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
@@ -47,6 +49,10 @@ func FlagErrorf(format string, args ...any) error {
 
 // FlagErrorWrap marks err, e.g. from flag parsing, as a usage error.
 func FlagErrorWrap(err error) error { return &FlagError{err: err} }
+
+// FlagErrorFunc is the cobra flag error func that makes a flag that does
+// not parse a usage error. Set on the root, every subcommand inherits it.
+func FlagErrorFunc(_ *cobra.Command, err error) error { return FlagErrorWrap(err) }
 
 // Error returns the underlying message.
 func (e *FlagError) Error() string { return e.err.Error() }

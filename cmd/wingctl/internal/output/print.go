@@ -7,11 +7,13 @@ import (
 	"io"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
 )
 
 // Print writes v to w as JSON or YAML, or calls table to write it as a
-// table. Commands call it with the value the API returned, so -o json shows
-// exactly the API's fields.
+// table; a nil table prints nothing. Commands call it with the value the
+// API returned, so -o json shows exactly the API's fields.
 func Print(w io.Writer, f Format, v any, table func(io.Writer) error) error {
 	switch f {
 	case JSON:
@@ -19,7 +21,31 @@ func Print(w io.Writer, f Format, v any, table func(io.Writer) error) error {
 	case YAML:
 		return writeYAML(w, v)
 	}
+	if table == nil {
+		return nil
+	}
 	return table(w)
+}
+
+// Printf prints v as JSON or YAML; in the table format it writes format
+// and args instead, as fmt.Fprintf does, for results that read as a
+// sentence rather than a table.
+func Printf(w io.Writer, f Format, v any, format string, args ...any) error {
+	return Print(w, f, v, func(w io.Writer) error {
+		_, err := fmt.Fprintf(w, format, args...)
+		return err
+	})
+}
+
+// PrintSecret prints v, which holds a secret shown only this once, as JSON
+// or YAML. In the table format the secret is the only line on ios.Out, so
+// that $(...) captures it, and note goes to ErrOut.
+func PrintSecret(ios *iostreams.IOStreams, f Format, v any, secret, note string) error {
+	return Print(ios.Out, f, v, func(w io.Writer) error {
+		fmt.Fprintln(ios.ErrOut, note)
+		_, err := fmt.Fprintln(w, secret)
+		return err
+	})
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -16,11 +16,7 @@ type TablePrinter struct {
 // NewTable starts a table on w with a header row; no header when none are
 // given (key/value listings).
 func NewTable(w io.Writer, headers ...string) *TablePrinter {
-	t := &TablePrinter{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
-	if len(headers) > 0 {
-		t.Row(headers...)
-	}
-	return t
+	return NewIndentedTable(w, "", headers...)
 }
 
 // NewIndentedTable is NewTable with every row indented, to nest a table

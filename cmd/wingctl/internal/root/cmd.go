@@ -50,7 +50,7 @@ admin token wingmand wrote to its data directory on first start.
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 
 	g := f.Globals
 	pf := cmd.PersistentFlags()

@@ -5,7 +5,6 @@ package approve
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -90,17 +89,16 @@ func approveRun(ctx context.Context, opts *ApproveOptions) error {
 		return err
 	}
 	p := d.Plan
+	// With -o json or yaml a script reads the plan whatever happened; a
+	// pending approval prints no table line, as its PendingError says it.
 	if d.Outcome == domain.DecisionOutcomePending || p.Status == domain.PlanPending {
-		if err := printPlan(opts, p, nil); err != nil {
+		if err := output.Print(opts.IO.Out, opts.Format, p, nil); err != nil {
 			return err
 		}
 		return &cmdutil.PendingError{PlanID: opts.PlanID, NeedMore: d.ApprovalsNeeded}
 	}
 	if !opts.Wait {
-		return printPlan(opts, p, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "Approved plan %s: %s (%s)\n", p.ID, p.Title, p.Status)
-			return err
-		})
+		return output.Printf(opts.IO.Out, opts.Format, p, "Approved plan %s: %s (%s)\n", p.ID, p.Title, p.Status)
 	}
 
 	fmt.Fprintf(opts.IO.ErrOut, "Approved plan %s; waiting for it to finish.\n", p.ID)
@@ -108,20 +106,8 @@ func approveRun(ctx context.Context, opts *ApproveOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := printPlan(opts, p, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "Plan %s %s.\n", p.ID, p.Status)
-		return err
-	}); err != nil {
+	if err := output.Printf(opts.IO.Out, opts.Format, p, "Plan %s %s.\n", p.ID, p.Status); err != nil {
 		return err
 	}
 	return outcome(p)
-}
-
-// printPlan writes the plan for -o json and yaml, and calls table, if any,
-// for the table format: a script reads the same plan whatever happened.
-func printPlan(opts *ApproveOptions, p domain.Plan, table func(io.Writer) error) error {
-	if table == nil {
-		table = func(io.Writer) error { return nil }
-	}
-	return output.Print(opts.IO.Out, opts.Format, p, table)
 }

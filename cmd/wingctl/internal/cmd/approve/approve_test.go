@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
@@ -35,15 +33,9 @@ func TestNewCmdApprove(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.JSON)
-			var got *ApproveOptions
-			cmd := NewCmdApprove(f, func(o *ApproveOptions) error { got = o; return nil })
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-			err := apitest.Run(cmd, tt.args)
+			got, err := apitest.ParseOptions(output.JSON, NewCmdApprove, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil {
@@ -69,10 +61,7 @@ type planServer struct {
 
 func newPlanServer(t *testing.T, decision http.HandlerFunc, later ...domain.Plan) *planServer {
 	s := &planServer{Server: apitest.New(t), states: later}
-	s.Handle("POST /api/v1/plans/{id}/approve", func(w http.ResponseWriter, r *http.Request) {
-		_ = json.NewDecoder(r.Body).Decode(&s.body)
-		decision(w, r)
-	})
+	s.Handle("POST /api/v1/plans/{id}/approve", apitest.Capture(&s.body, decision))
 	s.Handle("GET /api/v1/plans/{id}", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		p := s.states[0]
@@ -202,10 +191,7 @@ func TestApproveRun(t *testing.T) {
 
 func TestApproveRunSendsComment(t *testing.T) {
 	srv := newPlanServer(t, decided("approved", 0, apitest.WithStatus(apitest.Plan(), domain.PlanApproved, "", "")))
-	f, _, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdApprove(f, nil), "pl-7f3a --comment checked"); err != nil {
-		t.Fatal(err)
-	}
+	apitest.Exec(t, srv.Server, output.Table, NewCmdApprove, "pl-7f3a --comment checked")
 	if srv.body.Comment != "checked" {
 		t.Errorf("comment = %q", srv.body.Comment)
 	}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
@@ -68,15 +66,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *ListOptions
-			cmd := NewCmdList(f, func(o *ListOptions) error { got = o; return nil })
-			cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
-			err := apitest.Run(cmd, tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdList, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.After != tt.wantAfter || got.Limit != tt.wantLimit {
@@ -89,12 +81,8 @@ func TestNewCmdList(t *testing.T) {
 func TestListRun(t *testing.T) {
 	events := chain(t, 3)
 	events[2].Outcome, events[2].Reason = domain.OutcomeRefused, "author may not approve"
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/audit", pager(events, 2))
-	f, out, errOut := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdList(f, nil), "--limit 2"); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "GET /api/v1/audit", pager(events, 2))
+	out, errOut := apitest.Exec(t, srv, output.Table, NewCmdList, "--limit 2")
 	want := "SEQ  WHEN    ACTOR  ROLE      ACTION        SUBJECT  OUTCOME  REASON\n" +
 		"1    3m ago  alice  operator  plan.approve  pl-0     ok       -\n" +
 		"2    2m ago  alice  operator  plan.approve  pl-1     ok       -\n"
@@ -127,13 +115,11 @@ func TestVerifyRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := apitest.New(t)
-			srv.Handle("GET /api/v1/audit", pager(tt.events, 2))
-			f, out, _ := srv.Factory(tt.format)
-			var got *VerifyOptions
-			if err := apitest.Run(NewCmdVerify(f, func(o *VerifyOptions) error { got = o; return nil }), ""); err != nil || got.Format != tt.format {
+			if got, err := apitest.ParseOptions(tt.format, NewCmdVerify, ""); err != nil || got.Format != tt.format {
 				t.Fatalf("options = %+v, %v", got, err)
 			}
+			srv := apitest.Serve(t, "GET /api/v1/audit", pager(tt.events, 2))
+			f, out, _ := srv.Factory(tt.format)
 			err := apitest.Run(NewCmdVerify(f, nil), "")
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
 				t.Fatalf("exit code %d (%v), want %d", code, err, tt.wantCode)
@@ -156,8 +142,7 @@ func TestVerifyRun(t *testing.T) {
 }
 
 func TestVerifyRunRefusesNextThatDoesNotAdvance(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/audit", apitest.JSON(http.StatusOK, domain.AuditPage{Events: []domain.AuditEvent{}, Next: -1}))
+	srv := apitest.Serve(t, "GET /api/v1/audit", apitest.JSON(http.StatusOK, domain.AuditPage{Events: []domain.AuditEvent{}, Next: -1}))
 	f, _, _ := srv.Factory(output.Table)
 	err := apitest.Run(NewCmdVerify(f, nil), "")
 	if err == nil || err.Error() != "read audit log: server's next page -1 does not follow 0" {

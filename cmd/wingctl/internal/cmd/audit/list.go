@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +11,7 @@ import (
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/domain"
 )
 
 // ListOptions are the inputs of "wingctl audit list".
@@ -66,22 +66,19 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Format != output.Table {
+		// The whole page: its "next" is the --after of the page that follows.
+		return output.Print(opts.IO.Out, opts.Format, page, nil)
+	}
 	now := opts.Now()
-	err = output.Print(opts.IO.Out, opts.Format, page, func(w io.Writer) error {
-		if len(page.Events) == 0 {
-			if opts.IO.IsStdoutTTY() {
-				fmt.Fprintln(opts.IO.ErrOut, "No audit events found.")
-			}
-			return nil
-		}
-		t := output.NewTable(w, "SEQ", "WHEN", "ACTOR", "ROLE", "ACTION", "SUBJECT", "OUTCOME", "REASON")
-		for _, e := range page.Events {
-			t.Row(fmt.Sprint(e.Seq), output.Ago(now, &e.At), e.ActorName, string(e.ActorRole),
-				e.Action, e.Subject, string(e.Outcome), e.Reason)
-		}
-		return t.Flush()
+	err = output.PrintList(opts.IO, opts.Format, page.Events, "No audit events found.", output.Columns[domain.AuditEvent]{
+		Headers: []string{"SEQ", "WHEN", "ACTOR", "ROLE", "ACTION", "SUBJECT", "OUTCOME", "REASON"},
+		Row: func(e domain.AuditEvent) []string {
+			return []string{fmt.Sprint(e.Seq), output.Ago(now, &e.At), e.ActorName, string(e.ActorRole),
+				e.Action, e.Subject, string(e.Outcome), e.Reason}
+		},
 	})
-	if err == nil && page.Next != 0 && opts.Format == output.Table {
+	if err == nil && page.Next != 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "More events follow: wingctl audit list --after %d\n", page.Next)
 	}
 	return err

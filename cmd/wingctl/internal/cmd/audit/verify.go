@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -67,17 +66,13 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 		Events   int  `json:"events"`
 		Unsealed int  `json:"unsealed,omitempty"`
 	}{true, len(sealed), unsealed}
-	return output.Print(opts.IO.Out, opts.Format, result, func(w io.Writer) error {
-		var err error
-		if unsealed > 0 {
-			// Sealing runs a moment behind on PostgreSQL; the newest events
-			// join the chain on the next seal.
-			_, err = fmt.Fprintf(w, "audit chain intact: %d events (%d newer not sealed yet)\n", len(sealed), unsealed)
-		} else {
-			_, err = fmt.Fprintf(w, "audit chain intact: %d events\n", len(sealed))
-		}
-		return err
-	})
+	if unsealed > 0 {
+		// Sealing runs a moment behind on PostgreSQL; the newest events
+		// join the chain on the next seal.
+		return output.Printf(opts.IO.Out, opts.Format, result,
+			"audit chain intact: %d events (%d newer not sealed yet)\n", len(sealed), unsealed)
+	}
+	return output.Printf(opts.IO.Out, opts.Format, result, "audit chain intact: %d events\n", len(sealed))
 }
 
 // fetchAll pages through the log from the start. A Next that does not move

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -25,13 +24,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *ListOptions
-			err := apitest.Run(NewCmdList(f, func(o *ListOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdList, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.Filter != tt.want {
@@ -69,12 +64,8 @@ func TestListRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.format), func(t *testing.T) {
-			srv := apitest.New(t)
-			srv.Handle("GET /api/v1/facts", apitest.JSON(http.StatusOK, facts))
-			f, out, _ := srv.Factory(tt.format)
-			if err := apitest.Run(NewCmdList(f, nil), "--worker edge-1"); err != nil {
-				t.Fatal(err)
-			}
+			srv := apitest.Serve(t, "GET /api/v1/facts", apitest.JSON(http.StatusOK, facts))
+			out, _ := apitest.Exec(t, srv, tt.format, NewCmdList, "--worker edge-1")
 			if out.String() != tt.want {
 				t.Errorf("out:\n%s\nwant:\n%s", out, tt.want)
 			}

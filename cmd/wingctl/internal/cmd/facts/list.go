@@ -2,8 +2,6 @@ package facts
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -66,18 +64,11 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(fs) == 0 && opts.Format == output.Table {
-		if opts.IO.IsStdoutTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "No facts found.")
-		}
-		return nil
-	}
 	now := opts.Now()
-	return output.Print(opts.IO.Out, opts.Format, fs, func(w io.Writer) error {
-		t := output.NewTable(w, "WORKER", "TYPE", "NAME", "STATUS", "OBSERVED")
-		for _, fc := range fs {
-			t.Row(fc.WorkerID, fc.Type, fc.Name, fc.Status, output.Ago(now, &fc.ObservedAt))
-		}
-		return t.Flush()
+	return output.PrintList(opts.IO, opts.Format, fs, "No facts found.", output.Columns[domain.Fact]{
+		Headers: []string{"WORKER", "TYPE", "NAME", "STATUS", "OBSERVED"},
+		Row: func(fc domain.Fact) []string {
+			return []string{fc.WorkerID, fc.Type, fc.Name, fc.Status, output.Ago(now, &fc.ObservedAt)}
+		},
 	})
 }

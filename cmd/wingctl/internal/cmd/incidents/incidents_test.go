@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -25,13 +24,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *ListOptions
-			err := apitest.Run(NewCmdList(f, func(o *ListOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdList, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.State != tt.want.State || got.Worker != tt.want.Worker || got.Limit != tt.want.Limit {
@@ -42,14 +37,11 @@ func TestNewCmdList(t *testing.T) {
 }
 
 func TestNewCmdShow(t *testing.T) {
-	f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-	var got *ShowOptions
-	if err := apitest.Run(NewCmdShow(f, func(o *ShowOptions) error { got = o; return nil }), "in-3c1d"); err != nil || got.ID != "in-3c1d" {
+	if got, err := apitest.ParseOptions(output.Table, NewCmdShow, "in-3c1d"); err != nil || got.ID != "in-3c1d" {
 		t.Errorf("options = %+v, err = %v", got, err)
 	}
-	if err := apitest.Run(NewCmdShow(f, func(*ShowOptions) error { return nil }), ""); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-		t.Errorf("err = %v, want a usage error", err)
-	}
+	_, err := apitest.ParseOptions(output.Table, NewCmdShow, "")
+	apitest.WantUsage(t, err)
 }
 
 func incident() domain.Incident {
@@ -64,12 +56,8 @@ func TestListRun(t *testing.T) {
 	resolved := incident()
 	resolved.ID, resolved.State, resolved.PlanID, resolved.Severity = "in-2a00", domain.IncidentResolved, "", domain.SeverityWarning
 	resolved.OpenedAt = apitest.Now.Add(-3 * time.Hour)
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/incidents", apitest.JSON(http.StatusOK, []domain.Incident{incident(), resolved}))
-	f, out, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdList(f, nil), "--state open"); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "GET /api/v1/incidents", apitest.JSON(http.StatusOK, []domain.Incident{incident(), resolved}))
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "--state open")
 	want := "ID       SEVERITY  STATE     WORKER  TARGET           OPENED   PLAN     TITLE\n" +
 		"in-3c1d  critical  open      edge-1  container/nginx  12m ago  pl-7f3a  nginx keeps crashing\n" +
 		"in-2a00  warning   resolved  edge-1  container/nginx  3h ago   -        nginx keeps crashing\n"
@@ -82,8 +70,7 @@ func TestListRun(t *testing.T) {
 }
 
 func TestListRunEmptyOnTerminal(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/incidents", apitest.JSON(http.StatusOK, []domain.Incident{}))
+	srv := apitest.Serve(t, "GET /api/v1/incidents", apitest.JSON(http.StatusOK, []domain.Incident{}))
 	f, out, errOut := srv.Factory(output.Table)
 	f.IOStreams.SetStdoutTTY(true)
 	if err := apitest.Run(NewCmdList(f, nil), ""); err != nil {
@@ -95,12 +82,8 @@ func TestListRunEmptyOnTerminal(t *testing.T) {
 }
 
 func TestShowRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/incidents/{id}", apitest.JSON(http.StatusOK, incident()))
-	f, out, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdShow(f, nil), "in-3c1d"); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "GET /api/v1/incidents/{id}", apitest.JSON(http.StatusOK, incident()))
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdShow, "in-3c1d")
 	want := `in-3c1d  nginx keeps crashing
 Kind:          container_crashloop
 Severity:      critical

@@ -2,8 +2,6 @@ package incidents
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,19 +71,12 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(incs) == 0 && opts.Format == output.Table {
-		if opts.IO.IsStdoutTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "No incidents found.")
-		}
-		return nil
-	}
 	now := opts.Now()
-	return output.Print(opts.IO.Out, opts.Format, incs, func(w io.Writer) error {
-		t := output.NewTable(w, "ID", "SEVERITY", "STATE", "WORKER", "TARGET", "OPENED", "PLAN", "TITLE")
-		for _, in := range incs {
-			t.Row(in.ID, string(in.Severity), string(in.State), in.WorkerID,
-				target(in.TargetType, in.Target), output.Ago(now, &in.OpenedAt), in.PlanID, in.Title)
-		}
-		return t.Flush()
+	return output.PrintList(opts.IO, opts.Format, incs, "No incidents found.", output.Columns[domain.Incident]{
+		Headers: []string{"ID", "SEVERITY", "STATE", "WORKER", "TARGET", "OPENED", "PLAN", "TITLE"},
+		Row: func(in domain.Incident) []string {
+			return []string{in.ID, string(in.Severity), string(in.State), in.WorkerID,
+				target(in.TargetType, in.Target), output.Ago(now, &in.OpenedAt), in.PlanID, in.Title}
+		},
 	})
 }

@@ -3,7 +3,6 @@ package plans
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -72,23 +71,16 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(ps) == 0 && opts.Format == output.Table {
-		if opts.IO.IsStdoutTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "No plans found.")
-		}
-		return nil
-	}
 	now := opts.Now()
-	return output.Print(opts.IO.Out, opts.Format, ps, func(w io.Writer) error {
-		t := output.NewTable(w, "ID", "STATUS", "APPROVALS", "ACTIONS", "CREATED", "EXPIRES", "TITLE")
-		for _, p := range ps {
+	return output.PrintList(opts.IO, opts.Format, ps, "No plans found.", output.Columns[domain.Plan]{
+		Headers: []string{"ID", "STATUS", "APPROVALS", "ACTIONS", "CREATED", "EXPIRES", "TITLE"},
+		Row: func(p domain.Plan) []string {
 			expires := ""
 			if !p.Status.Decided() {
 				expires = output.Ago(now, &p.ExpiresAt)
 			}
-			t.Row(p.ID, string(p.Status), approvals(p), fmt.Sprint(len(p.Actions)),
-				output.Ago(now, &p.CreatedAt), expires, p.Title)
-		}
-		return t.Flush()
+			return []string{p.ID, string(p.Status), approvals(p), fmt.Sprint(len(p.Actions)),
+				output.Ago(now, &p.CreatedAt), expires, p.Title}
+		},
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -28,14 +27,9 @@ func TestNewCmdList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.JSON)
-			var got *ListOptions
-			cmd := NewCmdList(f, func(o *ListOptions) error { got = o; return nil })
-			err := apitest.Run(cmd, tt.args)
+			got, err := apitest.ParseOptions(output.JSON, NewCmdList, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil {
@@ -66,12 +60,8 @@ func TestListRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := apitest.New(t)
-			srv.Handle("GET /api/v1/plans", apitest.JSON(http.StatusOK, tt.answer))
-			f, out, errOut := srv.Factory(tt.format)
-			if err := apitest.Run(NewCmdList(f, nil), "--status pending --limit 2"); err != nil {
-				t.Fatal(err)
-			}
+			srv := apitest.Serve(t, "GET /api/v1/plans", apitest.JSON(http.StatusOK, tt.answer))
+			out, errOut := apitest.Exec(t, srv, tt.format, NewCmdList, "--status pending --limit 2")
 			if out.String() != tt.wantOut {
 				t.Errorf("out:\n%s\nwant:\n%s", out, tt.wantOut)
 			}
@@ -86,8 +76,7 @@ func TestListRun(t *testing.T) {
 }
 
 func TestListRunForbidden(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/plans", apitest.Error(http.StatusForbidden, domain.CodeForbidden, "viewer role needed"))
+	srv := apitest.Serve(t, "GET /api/v1/plans", apitest.Error(http.StatusForbidden, domain.CodeForbidden, "viewer role needed"))
 	f, out, _ := srv.Factory(output.Table)
 	err := apitest.Run(NewCmdList(f, nil), "")
 	if !errors.Is(err, domain.ErrForbidden) || err.Error() != "list plans: forbidden: viewer role needed" {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -25,13 +24,9 @@ func TestNewCmdShow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.YAML)
-			var got *ShowOptions
-			err := apitest.Run(NewCmdShow(f, func(o *ShowOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.YAML, NewCmdShow, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.ID != tt.wantID || got.Format != output.YAML {
@@ -96,12 +91,8 @@ Tasks:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := apitest.New(t)
-			srv.Handle("GET /api/v1/plans/{id}", apitest.JSON(http.StatusOK, tt.plan))
-			f, out, _ := srv.Factory(output.Table)
-			if err := apitest.Run(NewCmdShow(f, nil), "pl-7f3a"); err != nil {
-				t.Fatal(err)
-			}
+			srv := apitest.Serve(t, "GET /api/v1/plans/{id}", apitest.JSON(http.StatusOK, tt.plan))
+			out, _ := apitest.Exec(t, srv, output.Table, NewCmdShow, "pl-7f3a")
 			if out.String() != tt.want {
 				t.Errorf("out:\n%s\nwant:\n%s", out, tt.want)
 			}
@@ -110,12 +101,8 @@ Tasks:
 }
 
 func TestShowRunJSONIsThePlan(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/plans/{id}", apitest.JSON(http.StatusOK, apitest.Plan()))
-	f, out, _ := srv.Factory(output.JSON)
-	if err := apitest.Run(NewCmdShow(f, nil), "pl-7f3a"); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "GET /api/v1/plans/{id}", apitest.JSON(http.StatusOK, apitest.Plan()))
+	out, _ := apitest.Exec(t, srv, output.JSON, NewCmdShow, "pl-7f3a")
 	var got domain.Plan
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.ID != "pl-7f3a" || len(got.Approvals) != 1 {
 		t.Errorf("json = %s, err = %v", out, err)
@@ -123,8 +110,7 @@ func TestShowRunJSONIsThePlan(t *testing.T) {
 }
 
 func TestShowRunNotFound(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/plans/{id}", apitest.Error(http.StatusNotFound, domain.CodeNotFound, "no plan pl-0"))
+	srv := apitest.Serve(t, "GET /api/v1/plans/{id}", apitest.Error(http.StatusNotFound, domain.CodeNotFound, "no plan pl-0"))
 	f, _, _ := srv.Factory(output.Table)
 	err := apitest.Run(NewCmdShow(f, nil), "pl-0")
 	if !errors.Is(err, domain.ErrNotFound) || err.Error() != "get plan pl-0: not found: no plan pl-0" {

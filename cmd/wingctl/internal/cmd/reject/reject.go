@@ -3,8 +3,6 @@ package reject
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -65,8 +63,5 @@ func rejectRun(ctx context.Context, opts *RejectOptions) error {
 		return err
 	}
 	p := d.Plan
-	return output.Print(opts.IO.Out, opts.Format, p, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "Rejected plan %s: %s (%s)\n", p.ID, p.Title, p.Status)
-		return err
-	})
+	return output.Printf(opts.IO.Out, opts.Format, p, "Rejected plan %s: %s (%s)\n", p.ID, p.Title, p.Status)
 }

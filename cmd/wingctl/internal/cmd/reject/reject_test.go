@@ -1,7 +1,6 @@
 package reject
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -26,13 +25,9 @@ func TestNewCmdReject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *RejectOptions
-			err := apitest.Run(NewCmdReject(f, func(o *RejectOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdReject, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.PlanID != tt.wantPlan || got.Reason != tt.wantReason {
@@ -58,12 +53,8 @@ func TestRejectRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := apitest.New(t)
 			var body domain.RejectRequest
-			srv.Handle("POST /api/v1/plans/{id}/reject", func(w http.ResponseWriter, r *http.Request) {
-				_ = json.NewDecoder(r.Body).Decode(&body)
-				tt.answer(w, r)
-			})
+			srv := apitest.Serve(t, "POST /api/v1/plans/{id}/reject", apitest.Capture(&body, tt.answer))
 			f, out, _ := srv.Factory(output.Table)
 			err := apitest.Run(NewCmdReject(f, nil), "pl-7f3a --reason duplicate")
 			if code := cmdutil.ExitCode(err); code != tt.wantCode || (err != nil && err.Error() != tt.wantErr) {

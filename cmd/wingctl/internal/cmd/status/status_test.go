@@ -5,36 +5,28 @@ import (
 	"testing"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
 func TestNewCmdStatus(t *testing.T) {
-	f, _, _ := apitest.NewFactory("http://unused", "t", output.YAML)
-	var got *StatusOptions
-	if err := apitest.Run(NewCmdStatus(f, func(o *StatusOptions) error { got = o; return nil }), ""); err != nil {
+	got, err := apitest.ParseOptions(output.YAML, NewCmdStatus, "")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Format != output.YAML {
 		t.Errorf("format = %q", got.Format)
 	}
-	err := apitest.Run(NewCmdStatus(f, func(*StatusOptions) error { return nil }), "extra")
-	if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-		t.Errorf("err = %v, want a usage error", err)
-	}
+	_, err = apitest.ParseOptions(output.YAML, NewCmdStatus, "extra")
+	apitest.WantUsage(t, err)
 }
 
 func TestStatusRun(t *testing.T) {
 	s := domain.Status{Version: "0.3.0", Store: "sqlite", Now: apitest.Now, Workers: 3, WorkersOnline: 2,
 		OpenIncidents: 1, PendingPlans: 4, Facts: 120}
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/status", apitest.JSON(http.StatusOK, s))
+	srv := apitest.Serve(t, "GET /api/v1/status", apitest.JSON(http.StatusOK, s))
 
-	f, out, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdStatus(f, nil), ""); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdStatus, "")
 	want := "Server:          " + srv.URL + `
 Version:         0.3.0
 Store:           sqlite
@@ -48,10 +40,7 @@ Facts:           120
 		t.Errorf("out:\n%s\nwant:\n%s", out, want)
 	}
 
-	f, out, _ = srv.Factory(output.YAML)
-	if err := apitest.Run(NewCmdStatus(f, nil), ""); err != nil {
-		t.Fatal(err)
-	}
+	out, _ = apitest.Exec(t, srv, output.YAML, NewCmdStatus, "")
 	want = `version: 0.3.0
 store: sqlite
 now: "2026-03-01T12:00:00Z"

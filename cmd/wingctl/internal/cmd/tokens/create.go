@@ -3,7 +3,6 @@ package tokens
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -87,10 +86,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Print(opts.IO.Out, opts.Format, ct, func(w io.Writer) error {
-		fmt.Fprintf(opts.IO.ErrOut, "Created token %s for %s (%s). Its secret is shown only once; store it now:\n",
-			ct.Token.ID, ct.Token.Name, ct.Token.Role)
-		_, err := fmt.Fprintln(w, ct.Secret)
-		return err
-	})
+	note := fmt.Sprintf("Created token %s for %s (%s). Its secret is shown only once; store it now:",
+		ct.Token.ID, ct.Token.Name, ct.Token.Role)
+	return output.PrintSecret(opts.IO, opts.Format, ct, ct.Secret, note)
 }

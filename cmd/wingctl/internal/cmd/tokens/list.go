@@ -2,8 +2,6 @@ package tokens
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,24 +51,17 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(ts) == 0 && opts.Format == output.Table {
-		if opts.IO.IsStdoutTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, "No tokens found.")
-		}
-		return nil
-	}
 	now := opts.Now()
-	return output.Print(opts.IO.Out, opts.Format, ts, func(w io.Writer) error {
-		t := output.NewTable(w, "ID", "NAME", "KIND", "ROLE", "STATE", "CREATED", "LAST USED")
-		for _, tk := range ts {
+	return output.PrintList(opts.IO, opts.Format, ts, "No tokens found.", output.Columns[domain.Token]{
+		Headers: []string{"ID", "NAME", "KIND", "ROLE", "STATE", "CREATED", "LAST USED"},
+		Row: func(tk domain.Token) []string {
 			name := tk.Name
 			if tk.Kind == domain.TokenWorker && tk.WorkerID != "" {
 				name = tk.WorkerID
 			}
-			t.Row(tk.ID, name, string(tk.Kind), string(tk.Role), state(now, tk),
-				output.Ago(now, &tk.CreatedAt), output.Ago(now, tk.LastUsedAt))
-		}
-		return t.Flush()
+			return []string{tk.ID, name, string(tk.Kind), string(tk.Role), state(now, tk),
+				output.Ago(now, &tk.CreatedAt), output.Ago(now, tk.LastUsedAt)}
+		},
 	})
 }
 

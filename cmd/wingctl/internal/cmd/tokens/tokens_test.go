@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/apitest"
-	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -28,13 +27,9 @@ func TestNewCmdCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *CreateOptions
-			err := apitest.Run(NewCmdCreate(f, func(o *CreateOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdCreate, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.Name != tt.wantName || got.Role != tt.wantRole {
@@ -48,16 +43,9 @@ func TestCreateRun(t *testing.T) {
 	created := domain.CreatedToken{Secret: "wm_s3cret", Token: domain.Token{ID: "tk-2b9e", Name: "alice", Kind: domain.TokenAPI, Role: domain.RoleOperator}}
 	for _, format := range []output.Format{output.Table, output.JSON, output.YAML} {
 		t.Run(string(format), func(t *testing.T) {
-			srv := apitest.New(t)
 			var req domain.CreateTokenRequest
-			srv.Handle("POST /api/v1/tokens", func(w http.ResponseWriter, r *http.Request) {
-				_ = json.NewDecoder(r.Body).Decode(&req)
-				apitest.JSON(http.StatusCreated, created)(w, r)
-			})
-			f, out, errOut := srv.Factory(format)
-			if err := apitest.Run(NewCmdCreate(f, nil), "--name alice --role operator"); err != nil {
-				t.Fatal(err)
-			}
+			srv := apitest.Serve(t, "POST /api/v1/tokens", apitest.Capture(&req, apitest.JSON(http.StatusCreated, created)))
+			out, errOut := apitest.Exec(t, srv, format, NewCmdCreate, "--name alice --role operator")
 			if req != (domain.CreateTokenRequest{Name: "alice", Role: domain.RoleOperator}) {
 				t.Errorf("request = %+v", req)
 			}
@@ -84,17 +72,13 @@ func TestCreateRun(t *testing.T) {
 }
 
 func TestListRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/tokens", apitest.JSON(http.StatusOK, []domain.Token{
+	srv := apitest.Serve(t, "GET /api/v1/tokens", apitest.JSON(http.StatusOK, []domain.Token{
 		{ID: "tk-1", Name: "admin", Kind: domain.TokenAPI, Role: domain.RoleAdmin, CreatedAt: apitest.Now.Add(-50 * time.Hour), LastUsedAt: apitest.At(-time.Minute)},
 		{ID: "tk-2", Name: "bob", Kind: domain.TokenAPI, Role: domain.RoleViewer, CreatedAt: apitest.Now.Add(-time.Hour), RevokedAt: apitest.At(-time.Minute)},
 		{ID: "tk-3", Name: "ci", Kind: domain.TokenAPI, Role: domain.RoleViewer, CreatedAt: apitest.Now.Add(-time.Hour), ExpiresAt: apitest.At(-time.Second)},
 		{ID: "tk-4", Name: "worker edge-1", Kind: domain.TokenWorker, WorkerID: "edge-1", CreatedAt: apitest.Now.Add(-time.Hour)},
 	}))
-	f, out, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdList(f, nil), ""); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "")
 	want := "ID    NAME    KIND    ROLE    STATE    CREATED  LAST USED\n" +
 		"tk-1  admin   api     admin   active   2d ago   1m ago\n" +
 		"tk-2  bob     api     viewer  revoked  1h ago   never\n" +
@@ -106,16 +90,11 @@ func TestListRun(t *testing.T) {
 }
 
 func TestRevokeRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("DELETE /api/v1/tokens/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	f, out, errOut := srv.Factory(output.Table)
-	var got *RevokeOptions
-	if err := apitest.Run(NewCmdRevoke(f, func(o *RevokeOptions) error { got = o; return nil }), "tk-2"); err != nil || got.ID != "tk-2" {
+	if got, err := apitest.ParseOptions(output.Table, NewCmdRevoke, "tk-2"); err != nil || got.ID != "tk-2" {
 		t.Fatalf("options = %+v, %v", got, err)
 	}
-	if err := apitest.Run(NewCmdRevoke(f, nil), "tk-2"); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "DELETE /api/v1/tokens/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	out, errOut := apitest.Exec(t, srv, output.Table, NewCmdRevoke, "tk-2")
 	if out.Len() != 0 || errOut.String() != "Revoked token tk-2.\n" {
 		t.Errorf("out = %q, errOut = %q", out, errOut)
 	}

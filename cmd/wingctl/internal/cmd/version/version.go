@@ -2,9 +2,6 @@
 package version
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/build"
@@ -44,8 +41,5 @@ func versionRun(opts *VersionOptions) error {
 	v := struct {
 		Version string `json:"version"`
 	}{opts.Version}
-	return output.Print(opts.IO.Out, opts.Format, v, func(w io.Writer) error {
-		_, err := fmt.Fprintf(w, "wingctl version %s\n", opts.Version)
-		return err
-	})
+	return output.Printf(opts.IO.Out, opts.Format, v, "wingctl version %s\n", opts.Version)
 }

@@ -11,17 +11,12 @@ import (
 )
 
 func TestWhoamiRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/whoami", apitest.JSON(http.StatusOK, domain.Principal{
-		Kind: domain.PrincipalUser, UserID: "u-1", Name: "alice", Role: domain.RoleOperator, TokenID: "tk-1"}))
-	f, out, _ := srv.Factory(output.Table)
-	var got *WhoamiOptions
-	if err := apitest.Run(NewCmdWhoami(f, func(o *WhoamiOptions) error { got = o; return nil }), ""); err != nil || got.Format != output.Table {
+	if got, err := apitest.ParseOptions(output.Table, NewCmdWhoami, ""); err != nil || got.Format != output.Table {
 		t.Fatalf("options = %+v, %v", got, err)
 	}
-	if err := apitest.Run(NewCmdWhoami(f, nil), ""); err != nil {
-		t.Fatal(err)
-	}
+	srv := apitest.Serve(t, "GET /api/v1/whoami", apitest.JSON(http.StatusOK, domain.Principal{
+		Kind: domain.PrincipalUser, UserID: "u-1", Name: "alice", Role: domain.RoleOperator, TokenID: "tk-1"}))
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdWhoami, "")
 	want := "Name:      alice\nKind:      user\nRole:      operator\nUser ID:   u-1\nToken ID:  tk-1\nServer:    " + srv.URL + "\n"
 	if out.String() != want {
 		t.Errorf("out:\n%s\nwant:\n%s", out, want)

@@ -3,7 +3,6 @@ package workers
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -65,10 +64,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if err != nil {
 		return err
 	}
-	return output.Print(opts.IO.Out, opts.Format, cw, func(w io.Writer) error {
-		fmt.Fprintf(opts.IO.ErrOut, "Registered worker %s at site %s. Its token is shown only once; store it now:\n",
-			cw.Worker.ID, cw.Worker.SiteName)
-		_, err := fmt.Fprintln(w, cw.Secret)
-		return err
-	})
+	note := fmt.Sprintf("Registered worker %s at site %s. Its token is shown only once; store it now:",
+		cw.Worker.ID, cw.Worker.SiteName)
+	return output.PrintSecret(opts.IO, opts.Format, cw, cw.Secret, note)
 }

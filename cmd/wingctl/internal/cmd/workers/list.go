@@ -2,8 +2,6 @@ package workers
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +10,7 @@ import (
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
 	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/domain"
 )
 
 // ListOptions are the inputs of "wingctl workers list".
@@ -53,18 +52,12 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	if len(ws) == 0 && opts.Format == output.Table {
-		if opts.IO.IsStdoutTTY() {
-			fmt.Fprintln(opts.IO.ErrOut, `No workers registered. Add one with "wingctl workers add".`)
-		}
-		return nil
-	}
 	now := opts.Now()
-	return output.Print(opts.IO.Out, opts.Format, ws, func(w io.Writer) error {
-		t := output.NewTable(w, "ID", "SITE", "HEALTH", "LAST SEEN", "VERSION")
-		for _, wk := range ws {
-			t.Row(wk.ID, wk.SiteName, string(wk.Health), output.Ago(now, wk.LastSeenAt), wk.Version)
-		}
-		return t.Flush()
+	empty := `No workers registered. Add one with "wingctl workers add".`
+	return output.PrintList(opts.IO, opts.Format, ws, empty, output.Columns[domain.Worker]{
+		Headers: []string{"ID", "SITE", "HEALTH", "LAST SEEN", "VERSION"},
+		Row: func(wk domain.Worker) []string {
+			return []string{wk.ID, wk.SiteName, string(wk.Health), output.Ago(now, wk.LastSeenAt), wk.Version}
+		},
 	})
 }

@@ -26,13 +26,9 @@ func TestNewCmdAdd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
-			f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-			var got *AddOptions
-			err := apitest.Run(NewCmdAdd(f, func(o *AddOptions) error { got = o; return nil }), tt.args)
+			got, err := apitest.ParseOptions(output.Table, NewCmdAdd, tt.args)
 			if tt.wantUsage {
-				if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-					t.Fatalf("err = %v, want a usage error", err)
-				}
+				apitest.WantUsage(t, err)
 				return
 			}
 			if err != nil || got.ID != tt.wantID || got.Site != tt.wantSite {
@@ -43,26 +39,19 @@ func TestNewCmdAdd(t *testing.T) {
 }
 
 func TestNewCmdRemove(t *testing.T) {
-	f, _, _ := apitest.NewFactory("http://unused", "t", output.Table)
-	var got *RemoveOptions
-	if err := apitest.Run(NewCmdRemove(f, func(o *RemoveOptions) error { got = o; return nil }), "edge-1"); err != nil || got.ID != "edge-1" {
+	if got, err := apitest.ParseOptions(output.Table, NewCmdRemove, "edge-1"); err != nil || got.ID != "edge-1" {
 		t.Errorf("options = %+v, err = %v", got, err)
 	}
-	if err := apitest.Run(NewCmdRemove(f, func(*RemoveOptions) error { return nil }), ""); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-		t.Errorf("err = %v, want a usage error", err)
-	}
+	_, err := apitest.ParseOptions(output.Table, NewCmdRemove, "")
+	apitest.WantUsage(t, err)
 }
 
 func TestListRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("GET /api/v1/workers", apitest.JSON(http.StatusOK, []domain.Worker{
+	srv := apitest.Serve(t, "GET /api/v1/workers", apitest.JSON(http.StatusOK, []domain.Worker{
 		{ID: "edge-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-12 * time.Second)},
 		{ID: "nas-1", SiteName: "office", Health: domain.WorkerUnknown},
 	}))
-	f, out, _ := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdList(f, nil), ""); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "")
 	want := "ID      SITE    HEALTH   LAST SEEN  VERSION\n" +
 		"edge-1  home    healthy  12s ago    0.3.0\n" +
 		"nas-1   office  unknown  never      -\n"
@@ -83,16 +72,9 @@ func TestAddRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.format), func(t *testing.T) {
-			srv := apitest.New(t)
 			var req domain.CreateWorkerRequest
-			srv.Handle("POST /api/v1/workers", func(w http.ResponseWriter, r *http.Request) {
-				_ = json.NewDecoder(r.Body).Decode(&req)
-				apitest.JSON(http.StatusCreated, created)(w, r)
-			})
-			f, out, errOut := srv.Factory(tt.format)
-			if err := apitest.Run(NewCmdAdd(f, nil), "edge-1 --site home"); err != nil {
-				t.Fatal(err)
-			}
+			srv := apitest.Serve(t, "POST /api/v1/workers", apitest.Capture(&req, apitest.JSON(http.StatusCreated, created)))
+			out, errOut := apitest.Exec(t, srv, tt.format, NewCmdAdd, "edge-1 --site home")
 			if req != (domain.CreateWorkerRequest{ID: "edge-1", SiteName: "home"}) {
 				t.Errorf("request = %+v", req)
 			}
@@ -112,8 +94,7 @@ func TestAddRun(t *testing.T) {
 }
 
 func TestAddRunConflict(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("POST /api/v1/workers", apitest.Error(http.StatusConflict, domain.CodeConflict, "worker edge-1 already exists"))
+	srv := apitest.Serve(t, "POST /api/v1/workers", apitest.Error(http.StatusConflict, domain.CodeConflict, "worker edge-1 already exists"))
 	f, out, _ := srv.Factory(output.Table)
 	err := apitest.Run(NewCmdAdd(f, nil), "edge-1 --site home")
 	if !errors.Is(err, domain.ErrConflict) || cmdutil.ExitCode(err) != 1 || out.Len() != 0 {
@@ -122,21 +103,18 @@ func TestAddRunConflict(t *testing.T) {
 }
 
 func TestRemoveRun(t *testing.T) {
-	srv := apitest.New(t)
-	srv.Handle("DELETE /api/v1/workers/{id}", func(w http.ResponseWriter, r *http.Request) {
+	srv := apitest.Serve(t, "DELETE /api/v1/workers/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("id") != "edge-1" {
 			apitest.Error(http.StatusNotFound, domain.CodeNotFound, "no worker "+r.PathValue("id"))(w, r)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	f, out, errOut := srv.Factory(output.Table)
-	if err := apitest.Run(NewCmdRemove(f, nil), "edge-1"); err != nil {
-		t.Fatal(err)
-	}
+	out, errOut := apitest.Exec(t, srv, output.Table, NewCmdRemove, "edge-1")
 	if out.Len() != 0 || errOut.String() != "Removed worker edge-1.\n" {
 		t.Errorf("out = %q, errOut = %q", out, errOut)
 	}
+	f, _, _ := srv.Factory(output.Table)
 	err := apitest.Run(NewCmdRemove(f, nil), "edge-9")
 	if cmdutil.ExitCode(err) != cmdutil.ExitNotFound || err.Error() != "delete worker edge-9: not found: no worker edge-9" {
 		t.Errorf("err = %v", err)
