@@ -51,11 +51,10 @@ func (t *tx) SealAudit(max int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)
 	}
-	q := `SELECT id, ` + auditCols + ` FROM audit_log WHERE seq IS NULL ORDER BY id`
-	if max > 0 {
-		q += fmt.Sprintf(" LIMIT %d", max)
+	if max <= 0 {
+		max = 1 << 30
 	}
-	pending, err := t.auditEvents(q, true)
+	pending, err := t.auditEvents(`SELECT id, `+auditCols+` FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1`, true, max)
 	if err != nil {
 		return 0, err
 	}

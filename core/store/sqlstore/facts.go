@@ -251,8 +251,9 @@ func factWhere(f domain.FactFilter) (string, []any) {
 // ListFacts lists latest states by worker, type and name.
 func (t *tx) ListFacts(f domain.FactFilter) ([]domain.Fact, error) {
 	where, args := factWhere(f)
+	args = append(args, limit(f.Limit, 10000))
 	rows, err := t.query(`SELECT worker_id, site_name, type, name, status, attrs, observed_at FROM facts`+where+
-		fmt.Sprintf(" ORDER BY worker_id, type, name LIMIT %d", limit(f.Limit, 10000)), args...)
+		fmt.Sprintf(" ORDER BY worker_id, type, name LIMIT $%d", len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list facts: %w", err)
 	}
@@ -277,8 +278,9 @@ func (t *tx) ListFacts(f domain.FactFilter) ([]domain.Fact, error) {
 // FactHistory lists state changes, newest first.
 func (t *tx) FactHistory(f domain.FactFilter) ([]domain.FactChange, error) {
 	where, args := factWhere(f)
+	args = append(args, limit(f.Limit, 10000))
 	rows, err := t.query(`SELECT worker_id, site_name, type, name, status, prev_status, attrs, observed_at FROM fact_history`+where+
-		fmt.Sprintf(" ORDER BY observed_at DESC, id DESC LIMIT %d", limit(f.Limit, 10000)), args...)
+		fmt.Sprintf(" ORDER BY observed_at DESC, id DESC LIMIT $%d", len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("fact history: %w", err)
 	}

@@ -78,7 +78,8 @@ func (t *tx) ListIncidents(f domain.IncidentFilter) ([]domain.Incident, error) {
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := t.query(q+fmt.Sprintf(" ORDER BY opened_at DESC, id LIMIT %d", limit(f.Limit, 100000)), args...)
+	args = append(args, limit(f.Limit, 100000))
+	rows, err := t.query(q+fmt.Sprintf(" ORDER BY opened_at DESC, id LIMIT $%d", len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}

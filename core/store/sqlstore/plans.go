@@ -110,7 +110,8 @@ func (t *tx) ListPlans(f domain.PlanFilter) ([]domain.Plan, error) {
 		q += ` WHERE status = $1`
 		args = append(args, string(f.Status))
 	}
-	return t.plans(q+fmt.Sprintf(" ORDER BY created_at DESC, id LIMIT %d", limit(f.Limit, 1000)), args...)
+	args = append(args, limit(f.Limit, 1000))
+	return t.plans(q+fmt.Sprintf(" ORDER BY created_at DESC, id LIMIT $%d", len(args)), args...)
 }
 
 // ExpiredPlans lists pending plans past their expiry.

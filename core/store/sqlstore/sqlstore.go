@@ -133,41 +133,46 @@ type tx struct {
 	stmts *stmtCache
 }
 
-// stmt returns q prepared on the transaction, from a cache of statements
-// prepared once per pool: SQLite re-parses every statement it is not given
-// prepared, and on a 200-row batch the parse costs more than the insert.
-func (t *tx) stmt(q string) (*sql.Stmt, error) {
-	st, err := t.stmts.get(t.ctx, t.pool, q)
-	if err != nil || t.tx == nil {
-		return st, err
+// cached returns q's prepared statement for this transaction when the
+// cache has it (SQLite re-parses every statement it is not given
+// prepared, and on a 200-row batch the parse costs more than the insert),
+// or nil: the caller then runs q unprepared, as database/sql does.
+func (t *tx) cached(q string) *sql.Stmt {
+	st := t.stmts.lookup(t.pool, q)
+	if st == nil || t.tx == nil {
+		return st
 	}
-	return t.tx.StmtContext(t.ctx, st), nil
+	return t.tx.StmtContext(t.ctx, st)
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
-	st, err := t.stmt(q)
-	if err != nil {
-		return nil, err
+	if st := t.cached(q); st != nil {
+		return st.ExecContext(t.ctx, args...)
 	}
-	return st.ExecContext(t.ctx, args...)
+	if t.tx == nil {
+		return t.pool.ExecContext(t.ctx, q, args...)
+	}
+	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
-	st, err := t.stmt(q)
-	if err != nil {
-		return nil, err
+	if st := t.cached(q); st != nil {
+		return st.QueryContext(t.ctx, args...)
 	}
-	return st.QueryContext(t.ctx, args...)
+	if t.tx == nil {
+		return t.pool.QueryContext(t.ctx, q, args...)
+	}
+	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
-	st, err := t.stmt(q)
-	if err != nil {
-		// A Row carrying the error: the same query unprepared reports the
-		// same failure at Scan.
+	if st := t.cached(q); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
+	if t.tx == nil {
 		return t.pool.QueryRowContext(t.ctx, q, args...)
 	}
-	return st.QueryRowContext(t.ctx, args...)
+	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
 // mustAffect turns "no row changed" into domain.ErrNotFound for what.

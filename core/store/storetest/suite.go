@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditChain", testAudit},
 		{"AuditTamperDetected", testAuditTamper},
 		{"AuditConcurrentAppends", testAuditConcurrentAppends},
+		{"ConcurrentFirstUse", testConcurrentFirstUse},
 		{"Counts", testCounts},
 	}
 	for _, tt := range tests {
@@ -648,4 +649,52 @@ func testCounts(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		return nil
 	})
+}
+
+// testConcurrentFirstUse runs many transactions at once, each the first to
+// use its query text, in both kinds of transaction. Preparing a new
+// statement must never wait for a connection that another transaction,
+// itself waiting, holds.
+func testConcurrentFirstUse(t *testing.T, s store.Store, _ *sql.DB) {
+	done := make(chan error, 64)
+	for i := 0; i < 64; i++ {
+		go func(i int) {
+			f := domain.FactFilter{Limit: 1}
+			if i&1 != 0 {
+				f.WorkerID = "w"
+			}
+			if i&2 != 0 {
+				f.Type = "container"
+			}
+			if i&4 != 0 {
+				f.Name = "web"
+			}
+			if i&8 != 0 {
+				f.Status = "running"
+			}
+			read := func(tx store.Tx) error {
+				if _, err := tx.ListFacts(f); err != nil {
+					return err
+				}
+				_, err := tx.FactHistory(f)
+				return err
+			}
+			if i&16 != 0 {
+				done <- s.Update(context.Background(), read)
+			} else {
+				done <- s.View(context.Background(), read)
+			}
+		}(i)
+	}
+	timeout := time.After(30 * time.Second)
+	for i := 0; i < 64; i++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-timeout:
+			t.Fatalf("%d of 64 transactions did not finish: the store deadlocked", 64-i)
+		}
+	}
 }
