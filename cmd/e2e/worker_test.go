@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"net/http"
 	"crypto/rand"
 	"encoding/hex"
 	"os/exec"
@@ -166,5 +167,35 @@ func TestWorkerRefusesWhatItCannotDo(t *testing.T) {
 	d.mustJSON(op.Token, &p, "plans", "show", incs[0].PlanID)
 	if p.Status != domain.PlanFailed || len(p.Tasks) != 1 || !strings.Contains(p.Tasks[0].Error, "refused by worker: this worker has no docker.restart") {
 		t.Fatalf("plan = %s, tasks %+v", p.Status, p.Tasks)
+	}
+}
+
+// TestShutdownWithWaitingWorker: SIGTERM while a worker's long poll waits
+// ends the poll at once and wingmand exits cleanly (stop fails the test
+// on a non-zero exit or a hang).
+func TestShutdownWithWaitingWorker(t *testing.T) {
+	d := startDaemon(t)
+	var worker struct{ Token string }
+	d.mustJSON(d.adminToken(), &worker, "workers", "add", "w1", "--site", "Site A")
+	polled := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", d.url+"/api/v1/worker/tasks?wait=60s", nil)
+		req.Header.Set("Authorization", "Bearer "+worker.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		polled <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	d.stop()
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("shutdown took %s with a long poll waiting", took)
+	}
+	select {
+	case <-polled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the long poll was still open after shutdown")
 	}
 }

@@ -64,6 +64,11 @@ func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Princ
 			return err
 		}
 		left := time.Until(deadline)
+		select {
+		case <-s.Hub.Closed():
+			left = 0 // shutting down: the worker will poll again elsewhere
+		default:
+		}
 		if left <= 0 || r.Context().Err() != nil {
 			w.WriteHeader(http.StatusNoContent)
 			return nil

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -180,15 +181,32 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	d.log.Info("wingmand serving", "addr", ln.Addr().String(), "store", d.store.Kind(), "policy", d.policy.Source())
 	srv := &http.Server{Handler: d.server, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
 	srv.RegisterOnShutdown(d.hub.Close)
-	sweepCtx, stopSweeps := context.WithCancel(ctx)
-	defer stopSweeps()
-	go d.sweep(sweepCtx)
+	// The background loops stop, and are waited for, before Serve returns:
+	// the caller closes the store next.
+	sweepCtx, stopSweeps := context.WithCancel(context.Background())
+	var loops sync.WaitGroup
+	defer func() {
+		stopSweeps()
+		loops.Wait()
+		if d.cfg.DatabaseURL != "" {
+			d.seal(context.Background()) // what the last requests appended
+		}
+	}()
+	background := func(fn func(context.Context)) {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			fn(sweepCtx)
+		}()
+	}
+	background(d.sweep)
 	if d.cfg.DatabaseURL != "" {
 		// Other replicas queue tasks too: their commits wake this one's
 		// long polls through PostgreSQL.
-		go postgres.Listen(sweepCtx, d.cfg.DatabaseURL, postgres.TaskChannel, d.log, d.hub.Wake, nil)
-		go d.sealLoop(sweepCtx)
-		defer d.seal(context.Background()) // what the last requests appended
+		background(func(ctx context.Context) {
+			postgres.Listen(ctx, d.cfg.DatabaseURL, postgres.TaskChannel, d.log, d.hub.Wake, nil)
+		})
+		background(d.sealLoop)
 	}
 
 	serveErr := make(chan error, 1)

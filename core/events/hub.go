@@ -102,6 +102,9 @@ func (h *Hub) Wake(workerID string) {
 	}
 }
 
+// Closed is closed when the hub is.
+func (h *Hub) Closed() <-chan struct{} { return h.closed }
+
 // WaitWake blocks until workerID is woken, the timeout passes or done is
 // closed; it reports whether it was woken.
 func (h *Hub) WaitWake(workerID string, timeout time.Duration, done <-chan struct{}) bool {
