@@ -55,9 +55,9 @@ func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Princ
 		task, err := s.Approvals.Claim(r.Context(), p, s.TaskLease)
 		if err == nil {
 			writeJSON(w, http.StatusOK, domain.WorkerTask{TaskID: task.ID, TaskType: domain.TaskExecuteScript,
-				ScriptID: task.Plugin + "." + task.Action, Params: task.Params, TimeoutSeconds: int(s.TaskLease.Seconds()),
+				ScriptID: task.Plugin + "." + task.Action, Params: task.Params, TimeoutSeconds: taskTimeout(s.TaskLease),
 				PlanID: task.PlanID, Plugin: task.Plugin, Action: task.Action, Target: task.Target,
-				BlastRadius: task.BlastRadius})
+				BlastRadius: task.BlastRadius, Attempt: task.Attempts})
 			return nil
 		}
 		if !errors.Is(err, domain.ErrNotFound) {
@@ -75,4 +75,12 @@ func (s *Server) nextTask(w http.ResponseWriter, r *http.Request, p domain.Princ
 		}
 		s.Hub.WaitWake(p.WorkerID, min(left, s.TaskPoll), r.Context().Done())
 	}
+}
+
+// taskTimeout is how long a worker may run a task: its lease less a margin
+// for the plugin's checks and the report, so that a task that runs out its
+// time is reported before the lease is reclaimed.
+func taskTimeout(lease time.Duration) int {
+	margin := min(lease/5, time.Minute)
+	return max(1, int((lease - margin).Seconds()))
 }

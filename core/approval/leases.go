@@ -46,8 +46,7 @@ func (s *Service) ReclaimLeases(ctx context.Context) (int, error) {
 			} else {
 				why += fmt.Sprintf("; %s.%s is not idempotent, so it is not run again", t.Plugin, t.Action)
 			}
-			if err := s.Finish(tx, b, domain.Principal{Kind: domain.PrincipalWorker, WorkerID: t.WorkerID, Name: t.WorkerID,
-				UserID: "worker:" + t.WorkerID}, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed, Error: why}); err != nil {
+			if err := s.finish(tx, b, domain.System, t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed, Error: why}); err != nil {
 				return err
 			}
 		}

@@ -35,9 +35,10 @@ func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time
 
 // Finish records a worker's result for one of its tasks, and when it was
 // the plan's last task, the plan's end: succeeded when every task did,
-// rolled_back when a failed action was undone, failed otherwise.
+// rolled_back when a failed action was undone, failed otherwise. A result
+// for a task that is no longer running, or for an earlier attempt of it
+// (a worker that came back after its lease was reclaimed), changes nothing.
 func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, r domain.ExecutionResultPayload) error {
-	now := s.Now()
 	task, err := tx.GetTask(r.TaskID)
 	if err != nil {
 		return err
@@ -48,19 +49,31 @@ func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, 
 	if !r.Status.Finished() {
 		return fmt.Errorf("result of %s: status %q is not succeeded, failed or rolled_back: %w", task.ID, r.Status, domain.ErrInvalid)
 	}
-	if task.Status.Finished() {
-		return nil // a result sent twice (a retried upload) changes nothing
+	if r.Attempt != 0 && r.Attempt != task.Attempts {
+		return nil
 	}
-	if err := tx.FinishTask(task.ID, r.Status, r.Output, r.Error, now); err != nil {
+	return s.finish(tx, b, worker, task, r)
+}
+
+// finish ends a running task for actor (the worker, or the system when a
+// lease ran out).
+func (s *Service) finish(tx store.Tx, b *events.Batch, actor domain.Principal, task domain.Task, r domain.ExecutionResultPayload) error {
+	now := s.Now()
+	// Only a running task finishes: of a late result and a lease sweep
+	// racing for one task, the first to commit decides, the other changes
+	// nothing.
+	ended, err := tx.FinishTask(task.ID, r.Status, r.Output, r.Error, now)
+	if err != nil || !ended {
 		return err
 	}
 	b.Changed("task", task.ID, now)
-	if err := audit(tx, worker, now, "task.finish", task.ID, domain.OutcomeOK, r.Error,
-		map[string]any{"plan": task.PlanID, "status": r.Status}); err != nil {
+	if err := audit(tx, actor, now, "task.finish", task.ID, domain.OutcomeOK, r.Error,
+		map[string]any{"plan": task.PlanID, "status": r.Status, "attempt": task.Attempts}); err != nil {
 		return err
 	}
-	// Lock the plan first: concurrent results of its tasks then decide its
-	// end one after the other, and exactly one of them sees the last task.
+	// The plan row lock makes concurrent results of one plan's tasks
+	// decide its end one after the other, so exactly one of them counts
+	// the last task finished.
 	if _, err := tx.PlanStatus(task.PlanID, true); err != nil {
 		return err
 	}

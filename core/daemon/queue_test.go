@@ -132,7 +132,11 @@ func poll(c *client.Client, wait time.Duration) (*domain.WorkerTask, error) {
 }
 
 func report(c *client.Client, worker, taskID string) error {
-	raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: taskID, Status: domain.TaskSucceeded})
+	return reportAttempt(c, worker, taskID, 0, domain.TaskSucceeded)
+}
+
+func reportAttempt(c *client.Client, worker, taskID string, attempt int, status domain.TaskStatus) error {
+	raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: taskID, Attempt: attempt, Status: status})
 	_, err := c.Ingest(context.Background(), domain.Envelope{WorkerID: worker, Timestamp: time.Now(),
 		PayloadType: domain.PayloadExecutionResult, Payload: raw})
 	return err
@@ -376,7 +380,21 @@ func TestQueueLostLease(t *testing.T) {
 	if err != nil || task == nil || task.TaskID != restartID {
 		t.Fatalf("after the lease: %+v, %v; want %s again", task, err, restartID)
 	}
-	if err := report(c, "ll-w0", restartID); err != nil {
+	// The first attempt's worker comes back late: its result is for an
+	// attempt that was reclaimed, and changes nothing.
+	if task.Attempt != 2 {
+		t.Fatalf("re-handed task is attempt %d, want 2", task.Attempt)
+	}
+	if err := reportAttempt(c, "ll-w0", restartID, 1, domain.TaskFailed); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.View(context.Background(), func(tx store.Tx) error {
+		if rt, _ := tx.GetTask(restartID); rt.Status != domain.TaskRunning {
+			t.Errorf("a result for attempt 1 changed attempt 2 to %s", rt.Status)
+		}
+		return nil
+	})
+	if err := reportAttempt(c, "ll-w0", restartID, 2, domain.TaskSucceeded); err != nil {
 		t.Fatal(err)
 	}
 	// The two leases end a moment apart; the sweep fails the script on its

@@ -54,7 +54,10 @@ type HealthPayload struct {
 
 // ExecutionResultPayload is the payload of an execution_result envelope.
 type ExecutionResultPayload struct {
-	TaskID     string         `json:"task_id"`
+	TaskID string `json:"task_id"`
+	// Attempt is the task's attempt the result is for (WorkerTask.Attempt);
+	// 0 from a worker that does not send it.
+	Attempt    int            `json:"attempt,omitempty"`
 	Status     TaskStatus     `json:"status"`
 	Output     string         `json:"output,omitempty"`
 	Error      string         `json:"error,omitempty"`

@@ -64,4 +64,7 @@ type WorkerTask struct {
 	Action         string         `json:"action"`
 	Target         string         `json:"target"`
 	BlastRadius    BlastRadius    `json:"blast_radius"`
+	// Attempt counts from 1; a task handed out again after its lease ran
+	// out comes with the next number, and its result must carry it.
+	Attempt int `json:"attempt"`
 }

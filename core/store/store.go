@@ -105,8 +105,9 @@ type Tx interface {
 	RequeueTask(id string) error
 	// TaskCounts counts a plan's tasks by status.
 	TaskCounts(planID string) (map[domain.TaskStatus]int, error)
-	// FinishTask records a task's end.
-	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error
+	// FinishTask records the end of a running task and reports whether it
+	// was running; a task that already ended is left as it is.
+	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error)
 
 	// AppendAudit appends ev to the audit log. It is sealed into the hash
 	// chain in this transaction or, where the store defers sealing, by the

@@ -213,13 +213,17 @@ func (w *Worker) run(ctx context.Context, t domain.WorkerTask) domain.ExecutionR
 		return domain.ExecutionResultPayload{TaskID: t.TaskID, Status: domain.TaskFailed, Error: "refused by worker: " + why,
 			StartedAt: &now, FinishedAt: &now}
 	}
+	var res domain.ExecutionResultPayload
 	switch {
 	case t.PlanID == "":
-		return refuse("the task belongs to no approved plan")
+		res = refuse("the task belongs to no approved plan")
 	case !w.Executor.Has(t.Plugin, t.Action):
-		return refuse(fmt.Sprintf("this worker has no %s.%s; it has %v", t.Plugin, t.Action, w.Executor.Capabilities()))
+		res = refuse(fmt.Sprintf("this worker has no %s.%s; it has %v", t.Plugin, t.Action, w.Executor.Capabilities()))
+	default:
+		res = w.Executor.Execute(ctx, t)
 	}
-	return w.Executor.Execute(ctx, t)
+	res.TaskID, res.Attempt = t.TaskID, t.Attempt
+	return res
 }
 
 func newID() string {

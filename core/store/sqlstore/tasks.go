@@ -87,11 +87,15 @@ func (t *tx) ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task,
 	return tk, nil
 }
 
-// FinishTask records a task's end.
-func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) error {
+// FinishTask records the end of a running task.
+func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error) {
 	res, err := t.exec(`UPDATE tasks SET status = $2, output = $3, error = $4, finished_at = $5, lease_until = NULL
-		WHERE id = $1`, id, string(status), output, errText, ms(at))
-	return mustAffect(res, err, "task "+id)
+		WHERE id = $1 AND status = $6`, id, string(status), output, errText, ms(at), string(domain.TaskRunning))
+	if err != nil {
+		return false, fmt.Errorf("task %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // NotifyTask runs the dialect's notification, if it has one.

@@ -448,7 +448,14 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 				t.Errorf("claimed = %+v", tk)
 			}
 			claimed = append(claimed, tk.ID)
-			return tx.FinishTask(tk.ID, domain.TaskSucceeded, "ok", "", t0.Add(time.Second))
+			ended, err := tx.FinishTask(tk.ID, domain.TaskSucceeded, "ok", "", t0.Add(time.Second))
+			if !ended {
+				t.Errorf("a running task did not finish")
+			}
+			if again, _ := tx.FinishTask(tk.ID, domain.TaskFailed, "late", "", t0.Add(time.Minute)); again {
+				t.Errorf("a finished task was finished again")
+			}
+			return err
 		})
 		if i < 2 && err != nil {
 			t.Fatalf("claim %d: %v", i, err)
