@@ -2,9 +2,9 @@ package e2e
 
 import (
 	"bytes"
-	"net/http"
 	"crypto/rand"
 	"encoding/hex"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
