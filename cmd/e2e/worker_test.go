@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/plugins/docker/dockertest"
 )
 
 // crashThenRun fails its first three runs (Docker restarts it twice on
@@ -54,7 +53,7 @@ func (d *daemon) startWorker(t *testing.T, id, token string, extraEnv ...string)
 // it, wingmand proposes a restart, an operator approves it with
 // `wingctl approve --wait`, and the Docker API shows the container running.
 func TestWorkerRestartsACrashedContainer(t *testing.T) {
-	requireDocker(t)
+	dockertest.Require(t)
 	d := startDaemon(t)
 	admin := d.adminToken()
 	var op, worker struct{ Token string }
@@ -62,11 +61,7 @@ func TestWorkerRestartsACrashedContainer(t *testing.T) {
 	d.mustJSON(admin, &worker, "workers", "add", "site-a-docker", "--site", "Site A")
 	d.startWorker(t, "site-a-docker", worker.Token)
 
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	name := "wm-e2e-" + hex.EncodeToString(b)
-	docker(t, "run", "-d", "--name", name, "--restart", "on-failure:2", testImage, "sh", "-c", crashThenRun)
-	t.Cleanup(func() { _ = exec.Command("docker", "rm", "-f", name).Run() })
+	name := dockertest.Run(t, "--restart", "on-failure:2", dockertest.Image, "sh", "-c", crashThenRun)
 
 	var planID string
 	deadline := time.Now().Add(60 * time.Second)
@@ -74,14 +69,14 @@ func TestWorkerRestartsACrashedContainer(t *testing.T) {
 		var incs []domain.Incident
 		d.mustJSON(op.Token, &incs, "incidents", "list", "--state", "open")
 		for _, in := range incs {
-			if in.Target == name && in.PlanID != "" && docker(t, "inspect", "-f", "{{.State.Status}}", name) == "exited" {
+			if in.Target == name && in.PlanID != "" && dockertest.Docker(t, "inspect", "-f", "{{.State.Status}}", name) == "exited" {
 				planID = in.PlanID
 			}
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
 	if planID == "" {
-		t.Fatalf("no incident with a plan for %s within 60s; state %s", name, docker(t, "inspect", "-f", "{{json .State}}", name))
+		t.Fatalf("no incident with a plan for %s within 60s; state %s", name, dockertest.Docker(t, "inspect", "-f", "{{json .State}}", name))
 	}
 	var workers []domain.Worker
 	d.mustJSON(op.Token, &workers, "workers", "list")
@@ -95,7 +90,7 @@ func TestWorkerRestartsACrashedContainer(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("approve --wait: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if state := docker(t, "inspect", "-f", "{{.State.Status}} {{.State.StartedAt}}", name); !strings.HasPrefix(state, "running ") {
+	if state := dockertest.Docker(t, "inspect", "-f", "{{.State.Status}} {{.State.StartedAt}}", name); !strings.HasPrefix(state, "running ") {
 		t.Fatalf("container after the approved restart: %s", state)
 	} else if started, err := time.Parse(time.RFC3339Nano, strings.Fields(state)[1]); err != nil || started.Before(approvedAt.Add(-time.Second)) {
 		t.Fatalf("container was not restarted after the approval (started %s, approved %s)", state, approvedAt)

@@ -79,7 +79,14 @@ func (w *Worker) Run(ctx context.Context) error {
 			go wt.Watch(ctx, poke)
 		}
 	}
-	go w.runTasks(ctx)
+	tasksDone := make(chan struct{})
+	go func() {
+		defer close(tasksDone)
+		w.runTasks(ctx)
+	}()
+	// A task under way is reported before Run returns (its plugin saw ctx
+	// end and stopped): the result must not be lost on shutdown.
+	defer func() { <-tasksDone }()
 	if w.Logs != nil {
 		go w.Logs.Run(ctx)
 	}
@@ -146,8 +153,10 @@ func (w *Worker) sendLogs(ctx context.Context) {
 }
 
 // send delivers one envelope, retrying the same envelope (same id, so the
-// control plane stores it once) while the control plane is unreachable.
-// The durable offline buffer replaces this loop in a later version.
+// control plane stores it once) while the control plane is unreachable or
+// failing; only a refusal (the envelope is wrong and will stay wrong) ends
+// the retries. The durable offline buffer replaces this loop in a later
+// version.
 func (w *Worker) send(ctx context.Context, pt domain.PayloadType, payload any) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
@@ -161,11 +170,11 @@ func (w *Worker) send(ctx context.Context, pt domain.PayloadType, payload any) {
 		if err == nil {
 			return
 		}
-		if !errors.Is(err, domain.ErrUnavailable) || ctx.Err() != nil {
+		if refused(err) || ctx.Err() != nil {
 			w.Log.Error("send", "type", pt, "err", err)
 			return
 		}
-		w.Log.Warn("control plane unreachable; retrying", "type", pt, "in", backoff)
+		w.Log.Warn("control plane did not take the envelope; retrying", "type", pt, "err", err, "in", backoff)
 		select {
 		case <-ctx.Done():
 			return
@@ -197,7 +206,10 @@ func (w *Worker) runTasks(ctx context.Context) {
 		res := w.run(ctx, *t)
 		w.Log.Info("task finished", "task", t.TaskID, "plan", t.PlanID, "action", t.Plugin+"."+t.Action,
 			"target", t.Target, "status", res.Status)
-		w.send(ctx, domain.PayloadExecutionResult, res)
+		// The result goes out even when the worker is stopping.
+		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		w.send(sendCtx, domain.PayloadExecutionResult, res)
+		cancel()
 		// A finished task changes what the collectors see.
 		w.collect(ctx)
 	}
@@ -224,6 +236,17 @@ func (w *Worker) run(ctx context.Context, t domain.WorkerTask) domain.ExecutionR
 	}
 	res.TaskID, res.Attempt = t.TaskID, t.Attempt
 	return res
+}
+
+// refused reports whether the control plane rejected an envelope for what
+// it is, so that sending it again cannot help.
+func refused(err error) bool {
+	for _, e := range []error{domain.ErrInvalid, domain.ErrTooLarge, domain.ErrForbidden, domain.ErrUnauthenticated, domain.ErrNotFound} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func newID() string {

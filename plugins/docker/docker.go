@@ -33,13 +33,10 @@ func (p *Plugin) ID() string { return "docker" }
 // Actions lists what the plugin does.
 func (p *Plugin) Actions() []string { return []string{"restart", "start", "stop"} }
 
-// container names the target: the "container" parameter, else the target.
-func container(a plugins.Action) string {
-	if c, ok := a.Params["container"].(string); ok && c != "" {
-		return c
-	}
-	return a.Target
-}
+// container names the container acted on: the action's target, which is
+// what policy matched. A "container" parameter may repeat it, never
+// change it (ValidatePre refuses that).
+func container(a plugins.Action) string { return a.Target }
 
 // state is what the plugin remembers of a container around an action.
 type state struct {
@@ -64,6 +61,9 @@ func (p *Plugin) ValidatePre(ctx context.Context, a plugins.Action) error {
 	case "restart", "start", "stop":
 	default:
 		return fmt.Errorf("docker has no action %q (it has restart, start, stop)", a.Name)
+	}
+	if c, ok := a.Params["container"].(string); ok && c != a.Target {
+		return fmt.Errorf("the container parameter %q is not the action's target %q; policy approved the target", c, a.Target)
 	}
 	_, err := p.inspect(ctx, container(a))
 	return err
@@ -101,6 +101,11 @@ func (p *Plugin) ValidatePost(ctx context.Context, a plugins.Action, r plugins.R
 	name := container(a)
 	wantRunning := a.Name != "stop"
 	before, _ := r.Data["started_at_before"].(string)
+	if was, _ := r.Data["was_running"].(bool); a.Name == "start" && was {
+		// Starting a running container is a no-op, and done: it is already
+		// in the state asked for (start is retried as idempotent).
+		before = ""
+	}
 	deadline := time.Now().Add(p.Settle)
 	for {
 		s, err := p.inspect(ctx, name)
