@@ -45,6 +45,11 @@ type Worker struct {
 	ProxmoxUser       string `yaml:"proxmox_user"`
 	ProxmoxTokenName  string `yaml:"proxmox_token_name"`
 	ProxmoxTokenValue string `yaml:"proxmox_token_value"`
+	// ProxmoxCAFile trusts a cluster's own certificate authority.
+	ProxmoxCAFile string `yaml:"proxmox_ca_file"`
+	// PlaybooksDir holds the playbooks the ansible plugin may run; empty
+	// disables the plugin.
+	PlaybooksDir string `yaml:"playbooks_dir"`
 
 	// OllamaHost and OllamaModel name an optional local model for
 	// summaries; empty means scripts only.
@@ -83,7 +88,7 @@ func LoadWorker(path string, getenv func(string) string) (Worker, error) {
 		"WORKER_TOKEN": &w.Token, "PROXMOX_HOST": &w.ProxmoxHost, "PROXMOX_USER": &w.ProxmoxUser,
 		"PROXMOX_TOKEN_NAME": &w.ProxmoxTokenName, "PROXMOX_TOKEN_VALUE": &w.ProxmoxTokenValue,
 		"OLLAMA_HOST": &w.OllamaHost, "OLLAMA_MODEL": &w.OllamaModel, "OFFLINE_BUFFER_DIR": &w.OfflineBufferDir,
-		"WORKER_PLUGINS_DIR": &w.PluginsDir,
+		"WORKER_PLUGINS_DIR": &w.PluginsDir, "PROXMOX_CA_FILE": &w.ProxmoxCAFile, "WORKER_PLAYBOOKS_DIR": &w.PlaybooksDir,
 	}
 	for k, dst := range str {
 		if v := getenv(k); v != "" {
@@ -144,6 +149,9 @@ func (w Worker) Validate() error {
 	}
 	if w.OfflineBufferMaxMB <= 0 || w.OfflineBufferMaxHours <= 0 {
 		errs = append(errs, errors.New("OFFLINE_BUFFER_MAX_MB and OFFLINE_BUFFER_MAX_HOURS must be positive"))
+	}
+	if w.EnableProxmox && (w.ProxmoxHost == "" || w.ProxmoxUser == "" || w.ProxmoxTokenName == "" || w.ProxmoxTokenValue == "") {
+		errs = append(errs, errors.New("ENABLE_PROXMOX needs PROXMOX_HOST, PROXMOX_USER, PROXMOX_TOKEN_NAME and PROXMOX_TOKEN_VALUE"))
 	}
 	if w.OllamaHost != "" {
 		if err := localOnly(w.OllamaHost); err != nil {

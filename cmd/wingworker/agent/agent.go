@@ -6,6 +6,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -13,15 +14,17 @@ import (
 	"github.com/wingman-dev/wingman/core/collect/docker"
 	"github.com/wingman-dev/wingman/core/collect/filelog"
 	"github.com/wingman-dev/wingman/core/collect/host"
+	"github.com/wingman-dev/wingman/core/collect/proxmox"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/worker"
 	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
+	proxmoxplugin "github.com/wingman-dev/wingman/plugins/proxmox"
 )
 
 // Build returns a worker ready to Run and a function that releases what it
 // opened.
 func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version string) (*worker.Worker, func(), error) {
-	reg, err := registry(cfg, log)
+	builtin, err := builtins(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -39,10 +42,21 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 		} else {
 			closers = append(closers, func() { d.Close() })
 			collectors = append(collectors, d)
-			if err := reg.Register(dockerplugin.New(d.Client())); err != nil {
-				return nil, nil, err
-			}
+			builtin = append(builtin, dockerplugin.New(d.Client()))
 		}
+	}
+	if cfg.EnableProxmox {
+		c, err := proxmox.New(proxmox.Config{Host: cfg.ProxmoxHost, User: cfg.ProxmoxUser,
+			TokenName: cfg.ProxmoxTokenName, TokenValue: cfg.ProxmoxTokenValue, CAFile: cfg.ProxmoxCAFile})
+		if err != nil {
+			return nil, nil, fmt.Errorf("proxmox: %w", err)
+		}
+		collectors = append(collectors, proxmox.NewCollector(c))
+		builtin = append(builtin, proxmoxplugin.New(c))
+	}
+	reg, err := registry(cfg, log, builtin)
+	if err != nil {
+		return nil, nil, err
 	}
 	w := &worker.Worker{
 		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
