@@ -35,7 +35,9 @@ Configuration (environment, over the YAML file):
   WORKER_COLLECT_INTERVAL   how often to collect facts (default 30s; Docker events are sent at once)
   ENABLE_DOCKER             observe and act on the local Docker engine (default true)
   ENABLE_FILE_LOGS          summarise WORKER_LOG_FILES (comma-separated) (default true)
-  ENABLE_PROXMOX            observe Proxmox (PROXMOX_HOST, PROXMOX_USER, PROXMOX_TOKEN_*)
+  ENABLE_PROXMOX            observe and act on Proxmox VE (PROXMOX_HOST, PROXMOX_USER, PROXMOX_TOKEN_NAME,
+                            PROXMOX_TOKEN_VALUE, PROXMOX_CA_FILE for a cluster's own CA)
+  WORKER_PLAYBOOKS_DIR      playbooks the ansible plugin may run (empty: no ansible plugin)
   OLLAMA_HOST, OLLAMA_MODEL an optional LOCAL model; a cloud endpoint is refused
   OFFLINE_BUFFER_DIR, OFFLINE_BUFFER_MAX_MB, OFFLINE_BUFFER_MAX_HOURS
 
