@@ -492,6 +492,12 @@ func TestOnFactsApprovedPlanIsNotWithdrawn(t *testing.T) {
 	eachStore(t, policy.Default, func(t *testing.T, f *fixture) {
 		f.advise(exited("web", 1))
 		inc := f.only()
+		// The plan's tasks go to w1, which must be registered to approve.
+		if err := f.s.Update(context.Background(), func(tx store.Tx) error {
+			return tx.CreateWorker(domain.Worker{ID: "w1", SiteName: "Site A", Health: domain.WorkerHealthy, CreatedAt: t0})
+		}); err != nil {
+			t.Fatal(err)
+		}
 		op := domain.Principal{Kind: domain.PrincipalUser, UserID: "u-op", Name: "olga", Role: domain.RoleOperator}
 		resp, err := f.svc.Approve(context.Background(), op, inc.PlanID, "go")
 		if err != nil || resp.Outcome != domain.DecisionOutcomeApproved {

@@ -99,6 +99,19 @@ func TestBadInputChangesNothing(t *testing.T) {
 			if after := e.counts(); after != before {
 				t.Fatalf("refused requests changed the store: facts/plans/audit %v -> %v", before, after)
 			}
+			var page domain.AuditPage
+			e.must(200, "GET", "/api/v1/audit", e.admin, nil, &page)
+			refusals := map[string]bool{}
+			for _, ev := range page.Events {
+				if ev.Outcome == domain.OutcomeRefused {
+					refusals[ev.Action+" by "+ev.ActorName] = true
+				}
+			}
+			for _, want := range []string{"ingest by w1", "token.create by vera"} {
+				if !refusals[want] {
+					t.Errorf("no audited refusal %q in %v", want, refusals)
+				}
+			}
 			// The good envelope still goes through afterwards: nothing was
 			// half-stored or marked as seen by the refusals.
 			var resp domain.IngestResponse

@@ -167,3 +167,28 @@ func TestIncidentResolvesWhenContainerRecovers(t *testing.T) {
 		})
 	}
 }
+
+// TestRemovedWorker: removing a worker fails the tasks it still had, so
+// their plans end, and a plan for it can no longer be approved.
+func TestRemovedWorker(t *testing.T) {
+	for _, kind := range stores {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, kind, "")
+			w1 := e.worker("w1")
+			op := e.token("olive", domain.RoleOperator)
+			queued, pending := e.planFor(w1, "web"), e.planFor(w1, "db")
+			e.must(200, "POST", "/api/v1/plans/"+queued.ID+"/approve", op, domain.ApproveRequest{}, nil)
+			e.must(204, "DELETE", "/api/v1/workers/w1", e.admin, nil, nil)
+			var p domain.Plan
+			e.must(200, "GET", "/api/v1/plans/"+queued.ID, op, nil, &p)
+			if p.Status != domain.PlanFailed || len(p.Tasks) != 1 || !strings.Contains(p.Tasks[0].Error, "worker w1 was removed") {
+				t.Fatalf("plan of a removed worker = %s, tasks %+v", p.Status, p.Tasks)
+			}
+			st, apiErr := e.call("POST", "/api/v1/plans/"+pending.ID+"/approve", op, domain.ApproveRequest{}, nil)
+			if st != 403 || apiErr.Code != domain.CodePolicy || !strings.Contains(apiErr.Message, "worker w1 is not registered") {
+				t.Fatalf("approve for a removed worker = %d %+v", st, apiErr)
+			}
+		})
+	}
+}

@@ -23,6 +23,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 	if err != nil {
 		return err
 	}
+	if err := auth.RequireWorker(p, env.WorkerID); err != nil {
+		// A worker speaking for another is worth a record, not only a 403.
+		return s.refused(r.Context(), p, "ingest", env.WorkerID, err)
+	}
 	resp, err := s.Ingest.Ingest(r.Context(), p, env)
 	if err != nil {
 		return err

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/auth"
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/events"
 	"github.com/wingman-dev/wingman/core/store"
 )
 
@@ -40,7 +42,7 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, p domain.Princip
 func (s *Server) adminChange(r *http.Request, p domain.Principal, action, subject string,
 	change func(tx store.Tx) (detail map[string]any, err error)) error {
 	if err := auth.Require(p, domain.RoleAdmin); err != nil {
-		return err
+		return s.refused(r.Context(), p, action, subject, err)
 	}
 	return s.Store.Update(r.Context(), func(tx store.Tx) error {
 		detail, err := change(tx)
@@ -80,12 +82,20 @@ func (s *Server) createWorker(w http.ResponseWriter, r *http.Request, p domain.P
 
 func (s *Server) deleteWorker(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
 	id := r.PathValue("id")
+	var b events.Batch
 	err := s.adminChange(r, p, "worker.remove", id, func(tx store.Tx) (map[string]any, error) {
+		b.Reset()
 		if err := tx.DeleteWorker(id); err != nil {
 			return nil, err
 		}
-		return nil, tx.RevokeWorkerTokens(id, s.Now())
+		if err := tx.RevokeWorkerTokens(id, s.Now()); err != nil {
+			return nil, err
+		}
+		return nil, s.Approvals.AbandonWorker(tx, &b, id)
 	})
+	if err == nil {
+		s.Hub.Flush(&b)
+	}
 	if err != nil {
 		return err
 	}
@@ -130,4 +140,17 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p domain.Pr
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// refused records a refusal in the audit log, in a transaction of its own
+// (the refused change has none), and returns why.
+func (s *Server) refused(ctx context.Context, p domain.Principal, action, subject string, why error) error {
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		return tx.AppendAudit(&domain.AuditEvent{At: s.Now(), ActorKind: p.Kind, ActorID: p.UserID, ActorName: p.Name,
+			ActorRole: p.Role, Action: action, Subject: subject, Outcome: domain.OutcomeRefused, Reason: why.Error()})
+	})
+	if err != nil {
+		s.Logger.Error("audit a refusal", "action", action, "err", err)
+	}
+	return why
 }

@@ -55,6 +55,13 @@ func (s *Service) decide(ctx context.Context, p domain.Principal, planID string,
 		if reason := s.checkDecidable(plan, p, d); reason != nil {
 			return refuse(reason)
 		}
+		if d == domain.DecisionApprove {
+			if err := workersExist(tx, plan); errors.Is(err, domain.ErrPolicy) {
+				return refuse(err)
+			} else if err != nil {
+				return err
+			}
+		}
 		approval := domain.Approval{PlanID: plan.ID, UserID: p.UserID, UserName: p.Name, Role: p.Role,
 			Decision: d, Comment: comment, At: now}
 		if err := tx.AddApproval(approval); err != nil {
@@ -105,6 +112,22 @@ func (s *Service) checkDecidable(plan domain.Plan, p domain.Principal, d domain.
 	}
 	if !plan.AuthorMayApprove && plan.Author == p.UserID {
 		return fmt.Errorf("the plan's author may not approve it under the policy: %w", domain.ErrPolicy)
+	}
+	return nil
+}
+
+// workersExist refuses a plan whose tasks would go to a worker that is not
+// registered (any more): they could never run.
+func workersExist(tx store.Tx, plan domain.Plan) error {
+	for _, a := range plan.Actions {
+		_, err := tx.GetWorker(a.Worker)
+		if errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("worker %s is not registered, so %s.%s on %s could never run: %w",
+				a.Worker, a.Plugin, a.Action, a.Target, domain.ErrPolicy)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -54,3 +54,19 @@ func (s *Service) ReclaimLeases(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// AbandonWorker fails every task a removed worker still had, queued or
+// running, so that their plans end instead of waiting for ever.
+func (s *Service) AbandonWorker(tx store.Tx, b *events.Batch, workerID string) error {
+	open, err := tx.OpenTasks(workerID)
+	if err != nil {
+		return err
+	}
+	for _, t := range open {
+		if err := s.finish(tx, b, domain.System, t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed,
+			Error: fmt.Sprintf("worker %s was removed before the task ran to its end", workerID)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -59,9 +59,8 @@ func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, 
 // lease ran out).
 func (s *Service) finish(tx store.Tx, b *events.Batch, actor domain.Principal, task domain.Task, r domain.ExecutionResultPayload) error {
 	now := s.Now()
-	// Only a running task finishes: of a late result and a lease sweep
-	// racing for one task, the first to commit decides, the other changes
-	// nothing.
+	// A task ends once: of a late result and a lease sweep racing for one
+	// task, the first to commit decides, the other changes nothing.
 	ended, err := tx.FinishTask(task.ID, r.Status, r.Output, r.Error, now)
 	if err != nil || !ended {
 		return err

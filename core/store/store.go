@@ -99,14 +99,16 @@ type Tx interface {
 	// NotifyTask tells every replica, when the transaction commits, that
 	// workerID has a queued task (a no-op where one process is all there is).
 	NotifyTask(workerID string) error
+	// OpenTasks lists a worker's queued and running tasks.
+	OpenTasks(workerID string) ([]domain.Task, error)
 	// ExpiredLeases lists running tasks whose lease ended before now.
 	ExpiredLeases(now time.Time) ([]domain.Task, error)
 	// RequeueTask puts a running task back in the queue.
 	RequeueTask(id string) error
 	// TaskCounts counts a plan's tasks by status.
 	TaskCounts(planID string) (map[domain.TaskStatus]int, error)
-	// FinishTask records the end of a running task and reports whether it
-	// was running; a task that already ended is left as it is.
+	// FinishTask records the end of a task and reports whether it had not
+	// ended yet; a task that already ended is left as it is.
 	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error)
 
 	// AppendAudit appends ev to the audit log. It is sealed into the hash

@@ -87,10 +87,11 @@ func (t *tx) ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task,
 	return tk, nil
 }
 
-// FinishTask records the end of a running task.
+// FinishTask records the end of a task that has not ended.
 func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error) {
 	res, err := t.exec(`UPDATE tasks SET status = $2, output = $3, error = $4, finished_at = $5, lease_until = NULL
-		WHERE id = $1 AND status = $6`, id, string(status), output, errText, ms(at), string(domain.TaskRunning))
+		WHERE id = $1 AND status IN ($6, $7)`, id, string(status), output, errText, ms(at),
+		string(domain.TaskQueued), string(domain.TaskRunning))
 	if err != nil {
 		return false, fmt.Errorf("task %s: %w", id, err)
 	}
@@ -139,4 +140,10 @@ func (t *tx) TaskCounts(planID string) (map[domain.TaskStatus]int, error) {
 		out[st] = n
 	}
 	return out, rows.Err()
+}
+
+// OpenTasks lists a worker's tasks that have not ended.
+func (t *tx) OpenTasks(workerID string) ([]domain.Task, error) {
+	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE worker_id = $1 AND status IN ($2, $3) ORDER BY created_at, id`+t.d.LockRow,
+		workerID, string(domain.TaskQueued), string(domain.TaskRunning))
 }
