@@ -48,6 +48,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			}
 			other := good
 			other.WorkerID = "w2"
+			badHealth := good
+			badHealth.PayloadType, badHealth.Payload = domain.PayloadHealth, json.RawMessage(`{"status":"unreachable"}`)
 			unknownType := good
 			unknownType.PayloadType = "metrics"
 			badFact := good
@@ -70,6 +72,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 				{"unknown fact field", "POST", "/api/v1/ingest", w1, badFact, 400, domain.CodeInvalid, `unknown field "colour"`},
 				{"fact without name", "POST", "/api/v1/ingest", w1, noName, 400, domain.CodeInvalid, "facts[0].name"},
 				{"unknown payload type", "POST", "/api/v1/ingest", w1, unknownType, 400, domain.CodeInvalid, `"metrics" is not one of`},
+				{"worker claims a status it cannot", "POST", "/api/v1/ingest", w1, badHealth, 400, domain.CodeInvalid, `"unreachable" is not healthy or degraded`},
 				{"raw log lines", "POST", "/api/v1/ingest", w1, logs(`{"lines":["GET / 200"]}`), 400, domain.CodeInvalid, "raw log lines never leave the site"},
 				{"long log sample", "POST", "/api/v1/ingest", w1, logs(`{"summaries":[{"source":"app","from":"2026-01-01T00:00:00Z","to":"2026-01-01T00:01:00Z","levels":{"info":1},"samples":[{"level":"info","text":"` + strings.Repeat("a", 2000) + `"}]}]}`), 400, domain.CodeInvalid, "longer than 1024 bytes"},
 				{"another worker's id", "POST", "/api/v1/ingest", w1, other, 403, domain.CodeForbidden, `belongs to worker "w1", not "w2"`},

@@ -72,6 +72,15 @@ type LogsPayload struct {
 	Summaries []LogSummary `json:"summaries"`
 }
 
+// Limits of a logs payload, shared by the worker that makes summaries
+// (core/logsum) and the control plane that refuses what exceeds them
+// (core/ingest).
+const (
+	MaxLogSamples      = 20
+	MaxLogTemplates    = 500
+	MaxLogSampleLength = 1024
+)
+
 // LogSummary describes one log source over one window.
 type LogSummary struct {
 	Source    string           `json:"source"`

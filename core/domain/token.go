@@ -14,17 +14,16 @@ const (
 // Token is a stored credential. Only the SHA-256 of the secret is kept;
 // the secret itself is shown once, when the token is created.
 type Token struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Kind       TokenKind  `json:"kind"`
-	Role       Role       `json:"role,omitempty"`
-	UserID     string     `json:"user_id,omitempty"`
-	WorkerID   string     `json:"worker_id,omitempty"`
-	Hash       []byte     `json:"-"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Kind      TokenKind  `json:"kind"`
+	Role      Role       `json:"role,omitempty"`
+	UserID    string     `json:"user_id,omitempty"`
+	WorkerID  string     `json:"worker_id,omitempty"`
+	Hash      []byte     `json:"-"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
 // User is a person. Local users come from API tokens (Issuer "local");

@@ -22,9 +22,9 @@ import (
 const (
 	MaxFacts        = 10000
 	MaxSummaries    = 100
-	MaxSamples      = 20
-	MaxSampleLength = 1024
-	MaxTemplates    = 500
+	MaxSamples      = domain.MaxLogSamples
+	MaxSampleLength = domain.MaxLogSampleLength
+	MaxTemplates    = domain.MaxLogTemplates
 )
 
 var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,31}$`)

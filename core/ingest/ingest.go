@@ -94,8 +94,14 @@ func (s *Service) prepare(p domain.Principal, env domain.Envelope) (func(store.T
 		if err := decodeStrict(env.Payload, &h, "health payload"); err != nil {
 			return nil, 0, err
 		}
-		if h.Status == "" {
+		switch h.Status {
+		case "":
 			h.Status = domain.WorkerHealthy
+		case domain.WorkerHealthy, domain.WorkerDegraded:
+		default:
+			// Unreachable and unknown are the control plane's words about a
+			// worker, never a worker's about itself.
+			return nil, 0, fmt.Errorf("health status %q is not healthy or degraded: %w", h.Status, domain.ErrInvalid)
 		}
 		return func(tx store.Tx, b *events.Batch) error {
 			if err := tx.SeeWorker(env.WorkerID, h.Status, h.Version, h.Capabilities, s.Now()); err != nil {

@@ -18,13 +18,13 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-// Limits of a summary. MaxSamples and MaxTemplates are the control
-// plane's (core/ingest), which refuses a summary over them; SampleLength
-// is half its limit on a sample's length, and caps templates too.
+// Limits of a summary: the control plane's (domain), which refuses a
+// summary over them; SampleLength is half its limit on a sample's length,
+// and caps templates too.
 const (
-	MaxSamples   = 20
-	MaxTemplates = 500
-	SampleLength = 512
+	MaxSamples   = domain.MaxLogSamples
+	MaxTemplates = domain.MaxLogTemplates
+	SampleLength = domain.MaxLogSampleLength / 2
 )
 
 // maxLine caps the raw line. What is beyond it is dropped before

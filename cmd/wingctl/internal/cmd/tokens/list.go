@@ -53,14 +53,14 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	now := opts.Now()
 	return output.PrintList(opts.IO, opts.Format, ts, "No tokens found.", output.Columns[domain.Token]{
-		Headers: []string{"ID", "NAME", "KIND", "ROLE", "STATE", "CREATED", "LAST USED"},
+		Headers: []string{"ID", "NAME", "KIND", "ROLE", "STATE", "CREATED"},
 		Row: func(tk domain.Token) []string {
 			name := tk.Name
 			if tk.Kind == domain.TokenWorker && tk.WorkerID != "" {
 				name = tk.WorkerID
 			}
 			return []string{tk.ID, name, string(tk.Kind), string(tk.Role), state(now, tk),
-				output.Ago(now, &tk.CreatedAt), output.Ago(now, tk.LastUsedAt)}
+				output.Ago(now, &tk.CreatedAt)}
 		},
 	})
 }

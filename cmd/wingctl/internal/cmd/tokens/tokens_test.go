@@ -73,17 +73,17 @@ func TestCreateRun(t *testing.T) {
 
 func TestListRun(t *testing.T) {
 	srv := apitest.Serve(t, "GET /api/v1/tokens", apitest.JSON(http.StatusOK, []domain.Token{
-		{ID: "tk-1", Name: "admin", Kind: domain.TokenAPI, Role: domain.RoleAdmin, CreatedAt: apitest.Now.Add(-50 * time.Hour), LastUsedAt: apitest.At(-time.Minute)},
+		{ID: "tk-1", Name: "admin", Kind: domain.TokenAPI, Role: domain.RoleAdmin, CreatedAt: apitest.Now.Add(-50 * time.Hour)},
 		{ID: "tk-2", Name: "bob", Kind: domain.TokenAPI, Role: domain.RoleViewer, CreatedAt: apitest.Now.Add(-time.Hour), RevokedAt: apitest.At(-time.Minute)},
 		{ID: "tk-3", Name: "ci", Kind: domain.TokenAPI, Role: domain.RoleViewer, CreatedAt: apitest.Now.Add(-time.Hour), ExpiresAt: apitest.At(-time.Second)},
 		{ID: "tk-4", Name: "worker edge-1", Kind: domain.TokenWorker, WorkerID: "edge-1", CreatedAt: apitest.Now.Add(-time.Hour)},
 	}))
 	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "")
-	want := "ID    NAME    KIND    ROLE    STATE    CREATED  LAST USED\n" +
-		"tk-1  admin   api     admin   active   2d ago   1m ago\n" +
-		"tk-2  bob     api     viewer  revoked  1h ago   never\n" +
-		"tk-3  ci      api     viewer  expired  1h ago   never\n" +
-		"tk-4  edge-1  worker  -       active   1h ago   never\n"
+	want := "ID    NAME    KIND    ROLE    STATE    CREATED\n" +
+		"tk-1  admin   api     admin   active   2d ago\n" +
+		"tk-2  bob     api     viewer  revoked  1h ago\n" +
+		"tk-3  ci      api     viewer  expired  1h ago\n" +
+		"tk-4  edge-1  worker  -       active   1h ago\n"
 	if out.String() != want {
 		t.Errorf("out:\n%s\nwant:\n%s", out, want)
 	}
