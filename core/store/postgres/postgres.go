@@ -18,6 +18,14 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// dialect is PostgreSQL's part of the shared store.
+var dialect = sqlstore.Dialect{
+	Name: "postgres", LockRow: " FOR UPDATE", SkipLocked: " SKIP LOCKED",
+	NotifyTask:     `SELECT pg_notify('` + TaskChannel + `', $1)`,
+	DeferAuditSeal: true, AutocommitReads: true,
+	Schema: []string{"{{id}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "{{bytes}}", "BYTEA", "{{keyed}}", ""},
+}
+
 // migrationLock is the advisory lock key under which replicas migrate one
 // at a time ("wingman" in ASCII, truncated).
 const migrationLock = 0x77696e676d616e
@@ -39,15 +47,11 @@ func Open(ctx context.Context, url string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s:%d: %w", cfg.Host, cfg.Port, err)
 	}
-	if err := sqlstore.Migrate(ctx, db, sub(), lock); err != nil {
+	if err := sqlstore.Migrate(ctx, db, dialect, sub(), lock); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s:%d: %w", cfg.Host, cfg.Port, err)
 	}
-	return sqlstore.New(db, db, sqlstore.Dialect{
-		Name: "postgres", LockRow: " FOR UPDATE", SkipLocked: " SKIP LOCKED",
-		NotifyTask:     `SELECT pg_notify('` + TaskChannel + `', $1)`,
-		DeferAuditSeal: true, AutocommitReads: true,
-	}), nil
+	return sqlstore.New(db, db, dialect), nil
 }
 
 func lock(ctx context.Context, c *sql.Conn) (func(), error) {

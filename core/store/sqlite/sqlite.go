@@ -20,6 +20,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// dialect is SQLite's part of the shared store.
+var dialect = sqlstore.Dialect{
+	Name: "sqlite", Positional: true, SingleWriter: true,
+	Schema: []string{"{{id}}", "INTEGER PRIMARY KEY", "{{bytes}}", "BLOB", "{{keyed}}", "WITHOUT ROWID"},
+}
+
 // FileName is the database file inside the data dir.
 const FileName = "wingman.db"
 
@@ -38,7 +44,7 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(2)
-	if err := sqlstore.Migrate(ctx, writer, sub(), nil); err != nil {
+	if err := sqlstore.Migrate(ctx, writer, dialect, sub(), nil); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -48,7 +54,7 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	db := sqlstore.New(writer, reader, sqlstore.Dialect{Name: "sqlite", Positional: true, SingleWriter: true})
+	db := sqlstore.New(writer, reader, dialect)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -45,6 +45,11 @@ type Dialect struct {
 	// on every authenticated request, where a PostgreSQL server is a round
 	// trip away; a view then trades a snapshot across statements for speed.
 	AutocommitReads bool
+	// Schema fills in the shared migrations' words, as old, new pairs for
+	// strings.NewReplacer: {{id}} (an auto-numbered primary key), {{bytes}}
+	// (a binary column) and {{keyed}} (after a table keyed by its primary
+	// key).
+	Schema []string
 }
 
 // DB is a store.Store over one writer pool and one reader pool (the same

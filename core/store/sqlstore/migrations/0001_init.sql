@@ -1,4 +1,6 @@
--- Wingman's first schema on PostgreSQL. Times are Unix milliseconds.
+-- Wingman's first schema, for both stores. Times are Unix milliseconds.
+-- The words in double braces are what the dialects spell differently;
+-- Dialect.Schema fills them in.
 CREATE TABLE envelopes (
 	id TEXT PRIMARY KEY,
 	worker_id TEXT NOT NULL,
@@ -15,13 +17,13 @@ CREATE TABLE facts (
 	attrs TEXT NOT NULL DEFAULT '{}',
 	observed_at BIGINT NOT NULL,
 	PRIMARY KEY (worker_id, type, name)
-);
+) {{keyed}};
 -- No (type, status) index: facts holds only the latest state (thousands of
 -- rows in a homelab), which a scan counts quickly, while every changed fact
 -- would pay to keep the index.
 
 CREATE TABLE fact_history (
-	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id {{id}},
 	worker_id TEXT NOT NULL,
 	type TEXT NOT NULL,
 	name TEXT NOT NULL,
@@ -36,7 +38,7 @@ CREATE INDEX fact_history_time ON fact_history (observed_at);
 
 -- Log summaries, made at the site: raw lines never reach this table.
 CREATE TABLE log_summaries (
-	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id {{id}},
 	worker_id TEXT NOT NULL,
 	source TEXT NOT NULL,
 	from_at BIGINT NOT NULL,
@@ -73,7 +75,7 @@ CREATE TABLE tokens (
 	role TEXT NOT NULL DEFAULT '',
 	user_id TEXT NOT NULL DEFAULT '',
 	worker_id TEXT NOT NULL DEFAULT '',
-	hash BYTEA NOT NULL UNIQUE,
+	hash {{bytes}} NOT NULL UNIQUE,
 	created_at BIGINT NOT NULL,
 	expires_at BIGINT,
 	revoked_at BIGINT
@@ -152,7 +154,7 @@ CREATE INDEX tasks_plan ON tasks (plan_id);
 -- in append order: at once on SQLite, by a sealer on PostgreSQL so that
 -- concurrent transactions do not queue on the chain's head.
 CREATE TABLE audit_log (
-	id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	id {{id}},
 	seq BIGINT UNIQUE,
 	at BIGINT NOT NULL,
 	actor_kind TEXT NOT NULL,
@@ -174,15 +176,3 @@ CREATE TABLE audit_head (
 	hash TEXT NOT NULL
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
-
--- The audit log is append-only: a sealed event never changes. The triggers
--- stop honest mistakes; the hash chain catches whoever drops them.
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF TG_OP = 'UPDATE' AND OLD.seq IS NULL THEN
-		RETURN NEW;
-	END IF;
-	RAISE EXCEPTION 'audit_log is append-only';
-END $$;
-CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
