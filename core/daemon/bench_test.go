@@ -93,7 +93,7 @@ func BenchmarkApprovalToTaskStart(b *testing.B) {
 func benchApprovalLatency(b *testing.B, approveOn, pollOn replica) {
 	s := approveOn.d.Store()
 	worker := "bench-w" + fmt.Sprint(time.Now().UnixNano()%100000)
-	tokens := addWorkers(b, s, worker, 1)
+	tokens := storetest.AddWorkers(b, s, worker, 1)
 	op := client.New(approveOn.url, operator(b, s))
 	wc := client.New(pollOn.url, tokens[0])
 	plans := make([]string, b.N)
@@ -165,11 +165,11 @@ func BenchmarkQueueThroughput(b *testing.B) {
 func benchThroughput(b *testing.B, reps []replica) {
 	const workers = 50
 	s := reps[0].d.Store()
-	tokens := addWorkers(b, s, "tp-w", workers)
+	tokens := storetest.AddWorkers(b, s, "tp-w", workers)
 	per := max(1, b.N/workers)
 	for i := 0; i < workers; i++ {
 		if err := s.Update(context.Background(), func(tx store.Tx) error {
-			_, err := enqueue(tx, fmt.Sprintf("tp-w%d", i), "docker", "restart", per)
+			_, err := storetest.Enqueue(tx, fmt.Sprintf("tp-w%d", i), "docker", "restart", per)
 			return err
 		}); err != nil {
 			b.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wingman-dev/wingman/core/auth"
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/daemon"
@@ -81,52 +80,6 @@ func waitReady(t testing.TB, url string) {
 	t.Fatalf("%s not ready", url)
 }
 
-// addWorkers registers workers prefix0..prefix(n-1) and returns their
-// tokens.
-func addWorkers(t testing.TB, s store.Store, prefix string, n int) []string {
-	t.Helper()
-	tokens := make([]string, n)
-	err := s.Update(context.Background(), func(tx store.Tx) error {
-		for i := range tokens {
-			id := fmt.Sprintf("%s%d", prefix, i)
-			if err := tx.CreateWorker(domain.Worker{ID: id, SiteName: "A", Health: domain.WorkerUnknown, CreatedAt: time.Now()}); err != nil {
-				return err
-			}
-			secret, _, err := auth.IssueWorkerToken(tx, id, time.Now())
-			if err != nil {
-				return err
-			}
-			tokens[i] = secret
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tokens
-}
-
-// enqueue queues tasks for a worker under one approved plan, the way an
-// approval does, and returns their ids.
-func enqueue(tx store.Tx, worker, plugin, action string, n int) ([]string, error) {
-	p := domain.Plan{Title: "test", Rationale: "test", Author: "test", Status: domain.PlanDispatched, RequiredApprovals: 1,
-		CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
-		Actions: []domain.Action{{Plugin: plugin, Action: action, Worker: worker, Target: "t"}}}
-	if err := tx.CreatePlan(&p); err != nil {
-		return nil, err
-	}
-	var ids []string
-	for i := 0; i < n; i++ {
-		task := domain.Task{PlanID: p.ID, ActionIndex: i, WorkerID: worker, Plugin: plugin, Action: action, Target: "t",
-			Status: domain.TaskQueued, CreatedAt: time.Now()}
-		if err := tx.CreateTask(&task); err != nil {
-			return nil, err
-		}
-		ids = append(ids, task.ID)
-	}
-	return ids, tx.NotifyTask(worker)
-}
-
 func poll(c *client.Client, wait time.Duration) (*domain.WorkerTask, error) {
 	return c.NextTask(context.Background(), wait)
 }
@@ -148,7 +101,7 @@ func TestQueueRolledBackEnqueue(t *testing.T) {
 	t.Parallel()
 	url := storetest.PostgresURL(t)
 	reps := startReplicas(t, url, 1, nil)
-	tokens := addWorkers(t, reps[0].d.Store(), "rb-w", 1)
+	tokens := storetest.AddWorkers(t, reps[0].d.Store(), "rb-w", 1)
 	var heard atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -165,7 +118,7 @@ func TestQueueRolledBackEnqueue(t *testing.T) {
 	<-listening
 
 	err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
-		if _, err := enqueue(tx, "rb-w0", "docker", "restart", 1); err != nil {
+		if _, err := storetest.Enqueue(tx, "rb-w0", "docker", "restart", 1); err != nil {
 			return err
 		}
 		return fmt.Errorf("roll back")
@@ -182,7 +135,7 @@ func TestQueueRolledBackEnqueue(t *testing.T) {
 	}
 	// The same enqueue committed is heard.
 	if err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
-		_, err := enqueue(tx, "rb-w0", "docker", "restart", 1)
+		_, err := storetest.Enqueue(tx, "rb-w0", "docker", "restart", 1)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -201,7 +154,7 @@ func TestQueueWithoutWakeups(t *testing.T) {
 	t.Parallel()
 	url := storetest.PostgresURL(t)
 	reps := startReplicas(t, url, 2, nil)
-	tokens := addWorkers(t, reps[0].d.Store(), "nw-w", 1)
+	tokens := storetest.AddWorkers(t, reps[0].d.Store(), "nw-w", 1)
 
 	admin, err := sql.Open("pgx", url)
 	if err != nil {
@@ -258,7 +211,7 @@ func TestQueueWithoutWakeups(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	queued = time.Now()
 	if err := reps[0].d.Store().Update(context.Background(), func(tx store.Tx) error {
-		_, err := enqueue(tx, "nw-w0", "docker", "restart", 1)
+		_, err := storetest.Enqueue(tx, "nw-w0", "docker", "restart", 1)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -272,80 +225,6 @@ func TestQueueWithoutWakeups(t *testing.T) {
 	}
 }
 
-// TestQueueExactlyOnce: two replicas, 50 workers, 10,000 tasks; every
-// task is handed out exactly once and every plan ends succeeded.
-func TestQueueExactlyOnce(t *testing.T) {
-	t.Parallel()
-	const workers, perWorker = 50, 200
-	url := storetest.PostgresURL(t)
-	reps := startReplicas(t, url, 2, nil)
-	s := reps[0].d.Store()
-	tokens := addWorkers(t, s, "eo-w", workers)
-	var seen sync.Map
-	var dup atomic.Int32
-	var done atomic.Int32
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			id := fmt.Sprintf("eo-w%d", i)
-			clients := []*client.Client{client.New(reps[0].url, tokens[i]), client.New(reps[1].url, tokens[i])}
-			for n := 0; ctx.Err() == nil && n < perWorker; {
-				c := clients[(n+i)%2] // alternate replicas
-				task, err := c.NextTask(ctx, 5*time.Second)
-				if err != nil {
-					t.Errorf("%s: %v", id, err)
-					return
-				}
-				if task == nil {
-					continue
-				}
-				if _, loaded := seen.LoadOrStore(task.TaskID, id); loaded {
-					dup.Add(1)
-				}
-				if err := report(c, id, task.TaskID); err != nil {
-					t.Errorf("%s: report: %v", id, err)
-					return
-				}
-				n++
-				done.Add(1)
-			}
-		}(i)
-	}
-	start := time.Now()
-	for i := 0; i < workers; i++ {
-		if err := s.Update(context.Background(), func(tx store.Tx) error {
-			_, err := enqueue(tx, fmt.Sprintf("eo-w%d", i), "docker", "restart", perWorker)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wg.Wait()
-	t.Logf("%d tasks through 2 replicas and %d workers in %s", done.Load(), workers, time.Since(start))
-	if dup.Load() != 0 || done.Load() != workers*perWorker {
-		t.Fatalf("handed out %d tasks with %d duplicates, want %d exactly once", done.Load(), dup.Load(), workers*perWorker)
-	}
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var total, ok, once, plansOK int
-	if err := db.QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'succeeded'), COUNT(*) FILTER (WHERE attempts = 1) FROM tasks`).Scan(&total, &ok, &once); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.QueryRow(`SELECT COUNT(*) FROM plans WHERE status = 'succeeded'`).Scan(&plansOK); err != nil {
-		t.Fatal(err)
-	}
-	if total != workers*perWorker || ok != total || once != total || plansOK != workers {
-		t.Fatalf("tasks %d, succeeded %d, claimed once %d, plans succeeded %d", total, ok, once, plansOK)
-	}
-}
-
 // TestQueueLostLease: a worker that dies mid-task loses its lease; an
 // idempotent action is handed out again, anything else fails, and both
 // are in the audit log.
@@ -354,15 +233,15 @@ func TestQueueLostLease(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	reps := startReplicas(t, url, 1, func(c *config.Daemon) { c.TaskLease = 300 * time.Millisecond })
 	s := reps[0].d.Store()
-	tokens := addWorkers(t, s, "ll-w", 1)
+	tokens := storetest.AddWorkers(t, s, "ll-w", 1)
 	var restartID, scriptID string
 	if err := s.Update(context.Background(), func(tx store.Tx) error {
-		ids, err := enqueue(tx, "ll-w0", "docker", "restart", 1)
+		ids, err := storetest.Enqueue(tx, "ll-w0", "docker", "restart", 1)
 		if err != nil {
 			return err
 		}
 		restartID = ids[0]
-		ids, err = enqueue(tx, "ll-w0", "script", "run_bash", 1)
+		ids, err = storetest.Enqueue(tx, "ll-w0", "script", "run_bash", 1)
 		scriptID = ids[0]
 		return err
 	}); err != nil {

@@ -1,0 +1,98 @@
+package e2e
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/client"
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/core/store/postgres"
+	"github.com/wingman-dev/wingman/core/store/storetest"
+)
+
+// TestQueueExactlyOnceAcrossProcesses: two real wingmand processes on one
+// PostgreSQL, 50 workers long-polling both in turn, 10,000 tasks: every
+// task is handed out exactly once and every plan ends succeeded.
+func TestQueueExactlyOnceAcrossProcesses(t *testing.T) {
+	const workers, perWorker = 50, 200
+	url := storetest.PostgresURL(t)
+	procs := []*daemon{startDaemon(t, "--database-url", url), startDaemon(t, "--database-url", url)}
+	s, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tokens := storetest.AddWorkers(t, s, "eo-w", workers)
+
+	var seen sync.Map
+	var dup, done atomic.Int32
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := fmt.Sprintf("eo-w%d", i)
+			clients := []*client.Client{client.New(procs[0].url, tokens[i]), client.New(procs[1].url, tokens[i])}
+			for n := 0; ctx.Err() == nil && n < perWorker; {
+				c := clients[(n+i)%2] // alternate processes
+				task, err := c.NextTask(ctx, 5*time.Second)
+				if err != nil {
+					t.Errorf("%s: %v", id, err)
+					return
+				}
+				if task == nil {
+					continue
+				}
+				if _, loaded := seen.LoadOrStore(task.TaskID, id); loaded {
+					dup.Add(1)
+				}
+				raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: task.TaskID, Attempt: task.Attempt, Status: domain.TaskSucceeded})
+				if _, err := c.Ingest(ctx, domain.Envelope{WorkerID: id, Timestamp: time.Now(),
+					PayloadType: domain.PayloadExecutionResult, Payload: raw}); err != nil {
+					t.Errorf("%s: report: %v", id, err)
+					return
+				}
+				n++
+				done.Add(1)
+			}
+		}(i)
+	}
+	start := time.Now()
+	for i := 0; i < workers; i++ {
+		if err := s.Update(context.Background(), func(tx store.Tx) error {
+			_, err := storetest.Enqueue(tx, fmt.Sprintf("eo-w%d", i), "docker", "restart", perWorker)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	t.Logf("%d tasks through 2 wingmand processes and %d workers in %s", done.Load(), workers, time.Since(start))
+	if dup.Load() != 0 || done.Load() != workers*perWorker {
+		t.Fatalf("handed out %d tasks with %d duplicates, want %d exactly once", done.Load(), dup.Load(), workers*perWorker)
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var total, ok, once, plansOK int
+	if err := db.QueryRow(`SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'succeeded'), COUNT(*) FILTER (WHERE attempts = 1) FROM tasks`).Scan(&total, &ok, &once); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT COUNT(*) FROM plans WHERE status = 'succeeded'`).Scan(&plansOK); err != nil {
+		t.Fatal(err)
+	}
+	if total != workers*perWorker || ok != total || once != total || plansOK != workers {
+		t.Fatalf("tasks %d, succeeded %d, claimed once %d, plans succeeded %d", total, ok, once, plansOK)
+	}
+}
