@@ -10,6 +10,10 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
+// sealsPerStatement stays under SQLite's limit of 500 terms in a compound
+// SELECT.
+const sealsPerStatement = 200
+
 const auditCols = `at, actor_kind, actor_id, actor_name, actor_role, action, subject, outcome, reason, detail`
 
 // AppendAudit appends ev unsealed and, unless the dialect defers it, seals
@@ -58,19 +62,28 @@ func (t *tx) SealAudit(max int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	// One statement per chunk seals many events: a sealer that catches up
+	// with a busy minute must not pay a round trip per event.
+	const cols = 4
+	args := make([]any, 0, len(pending)*cols)
 	for _, p := range pending {
 		ev := p.AuditEvent
 		if err := audit.Seal(&ev, seq, hash); err != nil {
 			return 0, err
 		}
-		if _, err := t.exec(`UPDATE audit_log SET seq = $2, prev_hash = $3, hash = $4 WHERE id = $1`,
-			p.id, ev.Seq, ev.PrevHash, ev.Hash); err != nil {
-			return 0, fmt.Errorf("seal audit event %d: %w", ev.Seq, err)
-		}
+		args = append(args, p.id, ev.Seq, ev.PrevHash, ev.Hash)
 		seq, hash = ev.Seq, ev.Hash
 	}
-	if len(pending) == 0 {
-		return 0, nil
+	for start := 0; start < len(args); start += sealsPerStatement * cols {
+		chunk := args[start:min(start+sealsPerStatement*cols, len(args))]
+		if _, err := t.exec(`UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+			FROM (`+t.typedRows(len(chunk)/cols, []string{"id BIGINT", "seq BIGINT", "prev_hash TEXT", "hash TEXT"})+`) AS v
+			WHERE audit_log.id = v.id`, chunk...); err != nil {
+			return 0, fmt.Errorf("seal audit events up to %d: %w", seq, err)
+		}
 	}
 	if _, err := t.exec(`UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, hash); err != nil {
 		return 0, fmt.Errorf("audit head: %w", err)

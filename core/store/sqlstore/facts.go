@@ -228,6 +228,34 @@ func (t *tx) placeholders(rows, cols, first int) string {
 	return b.String()
 }
 
+// typedRows returns "SELECT CAST($1 AS T) AS c, … UNION ALL SELECT …" for
+// rows of the given "name TYPE" columns: a row source both databases read
+// (PostgreSQL needs the casts to type the parameters; SQLite cannot name
+// the columns of a VALUES list).
+func (t *tx) typedRows(rows int, cols []string) string {
+	var b strings.Builder
+	n := 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		b.WriteString("SELECT ")
+		for c, col := range cols {
+			name, typ, _ := strings.Cut(col, " ")
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			ph := "?"
+			if !t.d.Positional {
+				ph = fmt.Sprintf("$%d", n)
+			}
+			fmt.Fprintf(&b, "CAST(%s AS %s) AS %s", ph, typ, name)
+			n++
+		}
+	}
+	return b.String()
+}
+
 // factWhere builds the WHERE clause shared by fact listings.
 func factWhere(f domain.FactFilter) (string, []any) {
 	var conds []string
