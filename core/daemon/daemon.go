@@ -232,15 +232,18 @@ const sealEvery = 100 * time.Millisecond
 
 // sealLoop seals appended audit events into the chain. Replicas may all
 // run it: the head row lets one seal at a time and the others skip.
-func (d *Daemon) sealLoop(ctx context.Context) {
-	t := time.NewTicker(sealEvery)
+func (d *Daemon) sealLoop(ctx context.Context) { every(ctx, sealEvery, d.seal) }
+
+// every runs fn each interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			d.seal(ctx)
+			fn(ctx)
 		}
 	}
 }
@@ -264,31 +267,26 @@ func (d *Daemon) seal(ctx context.Context) {
 	}
 }
 
-// sweep expires plans nobody decided and marks silent workers.
+// sweep expires plans nobody decided, reclaims lost task leases and marks
+// silent workers, every sweep interval.
 func (d *Daemon) sweep(ctx context.Context) {
-	t := time.NewTicker(d.cfg.SweepInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := d.approval.ExpireDue(ctx); err != nil {
-			d.log.Error("expire plans", "err", err)
-		} else if n > 0 {
-			d.log.Info("expired plans", "count", n)
-		}
-		if n, err := d.approval.ReclaimLeases(ctx); err != nil {
-			d.log.Error("reclaim task leases", "err", err)
-		} else if n > 0 {
-			d.log.Warn("reclaimed tasks whose worker stopped answering", "count", n)
-		}
-		if n, err := d.advisor.SweepWorkers(ctx, d.store, d.hub, d.cfg.HeartbeatTimeout); err != nil {
-			d.log.Error("sweep workers", "err", err)
-		} else if n > 0 {
-			d.log.Warn("workers stopped reporting", "count", n)
-		}
+	every(ctx, d.cfg.SweepInterval, func(ctx context.Context) {
+		d.sweepOnce(ctx, "expire plans", "expired plans", slog.LevelInfo, d.approval.ExpireDue)
+		d.sweepOnce(ctx, "reclaim task leases", "reclaimed tasks whose worker stopped answering", slog.LevelWarn, d.approval.ReclaimLeases)
+		d.sweepOnce(ctx, "sweep workers", "workers stopped reporting", slog.LevelWarn, func(ctx context.Context) (int, error) {
+			return d.advisor.SweepWorkers(ctx, d.store, d.hub, d.cfg.HeartbeatTimeout)
+		})
+	})
+}
+
+// sweepOnce runs one sweep and logs what it did or why it failed.
+func (d *Daemon) sweepOnce(ctx context.Context, what, did string, level slog.Level, fn func(context.Context) (int, error)) {
+	n, err := fn(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.log.Error(what, "err", err)
+	case n > 0:
+		d.log.Log(ctx, level, did, "count", n)
 	}
 }
 

@@ -70,6 +70,12 @@ func notFound(err error, what string) error {
 // into domain.ErrConflict. Doing nothing instead of failing keeps a
 // PostgreSQL transaction usable after a taken key, as SQLite's is.
 func inserted(res sql.Result, err error, what string) error {
+	return changed(res, err, what, domain.ErrConflict)
+}
+
+// changed returns none when the statement changed a row, else err, or
+// the statement's own error; what names the row in either.
+func changed(res sql.Result, err error, what string, none error) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -78,7 +84,7 @@ func inserted(res sql.Result, err error, what string) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", what, domain.ErrConflict)
+		return fmt.Errorf("%s: %w", what, none)
 	}
 	return nil
 }

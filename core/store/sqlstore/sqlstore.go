@@ -182,15 +182,5 @@ func (t *tx) queryRow(q string, args ...any) *sql.Row {
 
 // mustAffect turns "no row changed" into domain.ErrNotFound for what.
 func mustAffect(res sql.Result, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, errNotFound)
-	}
-	return nil
+	return changed(res, err, what, errNotFound)
 }
