@@ -25,11 +25,9 @@ type PlanStatus string
 // Plan statuses. A plan is pending until enough approvals arrive, someone
 // rejects it, or it expires. Once approved its tasks are queued at once
 // (dispatched); it is running from the first task a worker takes, and ends
-// succeeded, failed or rolled_back with its tasks. PlanApproved is the
-// decision itself, for a plan whose tasks are not queued yet.
+// succeeded, failed or rolled_back with its tasks.
 const (
 	PlanPending    PlanStatus = "pending"
-	PlanApproved   PlanStatus = "approved"
 	PlanRejected   PlanStatus = "rejected"
 	PlanExpired    PlanStatus = "expired"
 	PlanDispatched PlanStatus = "dispatched"

@@ -10,8 +10,6 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-var errNotFound = domain.ErrNotFound
-
 // Times are stored as Unix milliseconds in both databases, so the SQL and
 // the named dashboard queries read them the same way everywhere.
 func ms(t time.Time) int64 { return t.UnixMilli() }

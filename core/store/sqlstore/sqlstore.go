@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/store"
 )
 
@@ -182,5 +183,5 @@ func (t *tx) queryRow(q string, args ...any) *sql.Row {
 
 // mustAffect turns "no row changed" into domain.ErrNotFound for what.
 func mustAffect(res sql.Result, err error, what string) error {
-	return changed(res, err, what, errNotFound)
+	return changed(res, err, what, domain.ErrNotFound)
 }

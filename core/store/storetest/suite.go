@@ -381,7 +381,7 @@ func testPlans(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		wantErr(t, tx.AddApproval(a), domain.ErrConflict)
 		decided := t0.Add(time.Minute)
-		if err := tx.SetPlanStatus(p.ID, domain.PlanApproved, &decided); err != nil {
+		if err := tx.SetPlanStatus(p.ID, domain.PlanDispatched, &decided); err != nil {
 			return err
 		}
 		task := domain.Task{PlanID: p.ID, WorkerID: "w1", Plugin: "docker", Action: "restart", Target: "web",
@@ -393,7 +393,7 @@ func testPlans(t *testing.T, s store.Store, _ *sql.DB) {
 		if err != nil {
 			return err
 		}
-		if got.Status != domain.PlanApproved || got.DecidedAt == nil || len(got.Approvals) != 1 || len(got.Tasks) != 1 || got.Approvers() != 1 {
+		if got.Status != domain.PlanDispatched || got.DecidedAt == nil || len(got.Approvals) != 1 || len(got.Tasks) != 1 || got.Approvers() != 1 {
 			t.Fatalf("plan after approval = %+v", got)
 		}
 		if got.Tasks[0].Params["container"] != "web" {

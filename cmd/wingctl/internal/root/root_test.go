@@ -44,7 +44,7 @@ func server(t *testing.T) *apitest.Server {
 	srv.Handle("POST /api/v1/plans/pl-mine/approve", apitest.Error(http.StatusForbidden, domain.CodePolicy, "the plan's author may not approve it"))
 	srv.Handle("POST /api/v1/plans/pl-done/approve", apitest.Error(http.StatusConflict, domain.CodeDecided, "plan pl-done was rejected"))
 	srv.Handle("POST /api/v1/plans/pl-7f3a/approve", apitest.JSON(http.StatusOK,
-		domain.DecisionResponse{Outcome: "approved", Plan: apitest.WithStatus(plan, domain.PlanApproved, "", "")}))
+		domain.DecisionResponse{Outcome: "approved", Plan: apitest.WithStatus(plan, domain.PlanDispatched, "", "")}))
 	srv.Handle("GET /api/v1/plans/pl-7f3a", apitest.JSON(http.StatusOK,
 		apitest.WithStatus(plan, domain.PlanFailed, domain.TaskFailed, "exit status 1")))
 	return srv

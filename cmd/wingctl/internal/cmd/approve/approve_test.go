@@ -88,7 +88,7 @@ func (r noStdin) Read([]byte) (int, error) {
 
 func TestApproveRun(t *testing.T) {
 	plan := apitest.Plan()
-	approved := apitest.WithStatus(plan, domain.PlanApproved, "", "")
+	approved := apitest.WithStatus(plan, domain.PlanDispatched, "", "")
 	running := apitest.WithStatus(plan, domain.PlanRunning, domain.TaskRunning, "")
 	succeeded := apitest.WithStatus(plan, domain.PlanSucceeded, domain.TaskSucceeded, "")
 	failed := apitest.WithStatus(plan, domain.PlanFailed, domain.TaskFailed, "container did not start")
@@ -107,7 +107,7 @@ func TestApproveRun(t *testing.T) {
 		wantGets   int
 	}{
 		{name: "approved", args: "pl-7f3a --comment ok", decision: decided("approved", 0, approved),
-			wantOut: "Approved plan pl-7f3a: Restart nginx on edge-1 (approved)\n"},
+			wantOut: "Approved plan pl-7f3a: Restart nginx on edge-1 (dispatched)\n"},
 		{name: "pending", args: "pl-7f3a", decision: decided("pending", 1, plan),
 			wantCode: 3, wantErr: "approval recorded; plan pl-7f3a needs 1 more approval"},
 		{name: "pending does not wait", args: "pl-7f3a --wait", decision: decided("pending", 1, plan), later: []domain.Plan{succeeded},
@@ -190,7 +190,7 @@ func TestApproveRun(t *testing.T) {
 }
 
 func TestApproveRunSendsComment(t *testing.T) {
-	srv := newPlanServer(t, decided("approved", 0, apitest.WithStatus(apitest.Plan(), domain.PlanApproved, "", "")))
+	srv := newPlanServer(t, decided("approved", 0, apitest.WithStatus(apitest.Plan(), domain.PlanDispatched, "", "")))
 	apitest.Exec(t, srv.Server, output.Table, NewCmdApprove, "pl-7f3a --comment checked")
 	if srv.body.Comment != "checked" {
 		t.Errorf("comment = %q", srv.body.Comment)
@@ -210,8 +210,8 @@ func TestApproveRunJSON(t *testing.T) {
 		wantCode   int
 	}{
 		{"pending", "pl-7f3a", decided("pending", 1, plan), domain.PlanPending, 3},
-		{"approved", "pl-7f3a", decided("approved", 0, apitest.WithStatus(plan, domain.PlanApproved, "", "")), domain.PlanApproved, 0},
-		{"waited", "pl-7f3a --wait", decided("approved", 0, apitest.WithStatus(plan, domain.PlanApproved, "", "")), domain.PlanSucceeded, 0},
+		{"approved", "pl-7f3a", decided("approved", 0, apitest.WithStatus(plan, domain.PlanDispatched, "", "")), domain.PlanDispatched, 0},
+		{"waited", "pl-7f3a --wait", decided("approved", 0, apitest.WithStatus(plan, domain.PlanDispatched, "", "")), domain.PlanSucceeded, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,7 +23,7 @@ after enough people approve it ("wingctl approve"); anyone may reject it.`)
 
 // statuses lists every plan status, for validation and completion.
 var statuses = []string{
-	string(domain.PlanPending), string(domain.PlanApproved), string(domain.PlanRejected),
+	string(domain.PlanPending), string(domain.PlanRejected),
 	string(domain.PlanExpired), string(domain.PlanDispatched), string(domain.PlanRunning),
 	string(domain.PlanSucceeded), string(domain.PlanFailed), string(domain.PlanRolledBack),
 }
