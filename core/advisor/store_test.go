@@ -619,10 +619,10 @@ func TestSweepWorkers(t *testing.T) {
 					return err
 				}
 			}
-			if err := tx.SeeWorker("gone", domain.WorkerHealthy, "1.0", nil, seen); err != nil {
+			if err := tx.SeeWorker("gone", beat(seen)); err != nil {
 				return err
 			}
-			return tx.SeeWorker("chatty", domain.WorkerHealthy, "1.0", nil, t0.Add(10*time.Minute))
+			return tx.SeeWorker("chatty", beat(t0.Add(10*time.Minute)))
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -690,7 +690,7 @@ func TestSweepWorkers(t *testing.T) {
 		// A worker that reports once but whose incident nobody resolved
 		// keeps that one incident when it goes silent again.
 		err = f.s.Update(ctx, func(tx store.Tx) error {
-			return tx.SeeWorker("quiet", domain.WorkerHealthy, "1.0", nil, f.clock.Now())
+			return tx.SeeWorker("quiet", beat(f.clock.Now()))
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -819,4 +819,9 @@ func (f failingTx) ListIncidents(flt domain.IncidentFilter) ([]domain.Incident, 
 
 func (f failingTx) OpenIncident(string, string, string) (domain.Incident, error) {
 	return domain.Incident{}, f.err
+}
+
+// beat is a healthy heartbeat made and seen at one time.
+func beat(at time.Time) domain.WorkerReport {
+	return domain.WorkerReport{Health: domain.WorkerHealthy, Version: "1.0", ReportedAt: at, SeenAt: at}
 }

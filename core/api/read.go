@@ -99,8 +99,20 @@ func (s *Server) getPlan(w http.ResponseWriter, r *http.Request, p domain.Princi
 	return view(s, w, r, p, domain.RoleViewer, func(tx store.Tx) (domain.Plan, error) { return tx.GetPlan(r.PathValue("id"), false) })
 }
 
+// maxGapsShown is how many of a worker's most recent gaps the list shows.
+const maxGapsShown = 10
+
 func (s *Server) listWorkers(w http.ResponseWriter, r *http.Request, p domain.Principal) error {
-	return view(s, w, r, p, domain.RoleViewer, func(tx store.Tx) ([]domain.Worker, error) { return nonNil(tx.ListWorkers()) })
+	return view(s, w, r, p, domain.RoleViewer, func(tx store.Tx) ([]domain.Worker, error) {
+		ws, err := nonNil(tx.ListWorkers())
+		for i := range ws {
+			if err != nil {
+				break
+			}
+			ws[i].Gaps, err = tx.WorkerGaps(ws[i].ID, maxGapsShown)
+		}
+		return ws, err
+	})
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, p domain.Principal) error {

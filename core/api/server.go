@@ -5,6 +5,8 @@
 package api
 
 import (
+	"golang.org/x/time/rate"
+
 	"log/slog"
 	"net/http"
 	"time"
@@ -44,6 +46,11 @@ type Config struct {
 	// OnlineWindow is how recent a heartbeat must be for a worker to count
 	// as online.
 	OnlineWindow time.Duration
+	// SyncLimiter, when set, admits envelopes a worker sends from its
+	// offline backlog (domain.BacklogHeader); the rest are answered 429
+	// with Retry-After, so live reports keep their latency while workers
+	// drain.
+	SyncLimiter *rate.Limiter
 	// Ready reports whether the server should receive traffic.
 	Ready func() error
 }

@@ -15,6 +15,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 	if err := auth.RequireWorker(p, ""); err != nil {
 		return err
 	}
+	if r.Header.Get(domain.BacklogHeader) != "" && s.SyncLimiter != nil && !s.SyncLimiter.Allow() {
+		w.Header().Set("Retry-After", "1")
+		return fmt.Errorf("backlog sync is at its rate limit; send again after a second: %w", domain.ErrRateLimited)
+	}
 	body, err := readBody(w, r, s.MaxBody)
 	if err != nil {
 		return err

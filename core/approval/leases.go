@@ -13,12 +13,14 @@ import (
 // an idempotent action goes back to the queue (up to domain.MaxAttempts);
 // anything else fails, because running it twice could do harm. A task is
 // never dropped silently: each decision is audited. It returns how many
-// tasks it reclaimed.
+// tasks it reclaimed. A task of an unreachable worker is left alone for
+// OfflineGrace after the worker was last heard of: the worker holds it in
+// its inbox and runs it offline.
 func (s *Service) ReclaimLeases(ctx context.Context) (int, error) {
 	n := 0
 	err := s.update(ctx, func(tx store.Tx, b *events.Batch, _ *error) error {
 		now := s.Now()
-		expired, err := tx.ExpiredLeases(now)
+		expired, err := tx.ExpiredLeases(now, now.Add(-s.OfflineGrace))
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,10 @@ type Service struct {
 	Policy func() *policy.Policy
 	Hub    *events.Hub
 	Now    func() time.Time
+	// OfflineGrace is how long a task's lease is left alone while its
+	// worker is unreachable: the worker keeps running the tasks it holds
+	// offline and delivers their results when it is back. Zero is no grace.
+	OfflineGrace time.Duration
 }
 
 // update runs fn in a transaction and announces its changes after commit.

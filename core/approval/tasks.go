@@ -36,8 +36,8 @@ func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time
 // Finish records a worker's result for one of its tasks, and when it was
 // the plan's last task, the plan's end: succeeded when every task did,
 // rolled_back when a failed action was undone, failed otherwise. A result
-// for a task that is no longer running, or for an earlier attempt of it
-// (a worker that came back after its lease was reclaimed), changes nothing.
+// for a task that has ended, or for an earlier attempt of one whose next
+// attempt has started, changes nothing.
 func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, r domain.ExecutionResultPayload) error {
 	task, err := tx.GetTask(r.TaskID)
 	if err != nil {
@@ -49,7 +49,11 @@ func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, 
 	if !r.Status.Finished() {
 		return fmt.Errorf("result of %s: status %q is not succeeded, failed or rolled_back: %w", task.ID, r.Status, domain.ErrInvalid)
 	}
-	if r.Attempt != 0 && r.Attempt != task.Attempts {
+	// A result of an earlier attempt counts while the task waits in the
+	// queue (its worker ran it offline and came back after the lease was
+	// reclaimed: taking the result spares a second run), not once a later
+	// attempt has started.
+	if r.Attempt != 0 && r.Attempt != task.Attempts && task.Status != domain.TaskQueued {
 		return nil
 	}
 	return s.finish(tx, b, worker, task, r)

@@ -85,6 +85,8 @@ type call struct {
 	path    string // below /api/v1
 	query   url.Values
 	in      any // request body, nil for none
+	raw     []byte
+	header  http.Header
 	out     any // decoded from a 2xx answer, nil to discard
 	bounded bool
 }
@@ -131,7 +133,9 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 		u += "?" + cl.query.Encode()
 	}
 	var body io.Reader
-	if cl.in != nil {
+	if cl.raw != nil {
+		body = bytes.NewReader(cl.raw)
+	} else if cl.in != nil {
 		b, err := json.Marshal(cl.in)
 		if err != nil {
 			return nil, fmt.Errorf("encode request: %w", err)
@@ -144,8 +148,11 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	if cl.in != nil {
+	if cl.in != nil || cl.raw != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range cl.header {
+		req.Header[k] = v
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -17,6 +19,8 @@ type Error struct {
 	StatusCode int
 	Code       string // an ErrorBody code, e.g. "policy_refused"; may be empty
 	Message    string // the server's sentence, kept as it is
+	// RetryAfter is how long the server asked to wait (429 and 503).
+	RetryAfter time.Duration
 	sentinel   error
 }
 
@@ -77,6 +81,9 @@ var statusSentinels = map[int]error{
 // where codes and statuses become sentinels.
 func decodeError(resp *http.Response) error {
 	e := &Error{StatusCode: resp.StatusCode}
+	if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
+		e.RetryAfter = time.Duration(secs) * time.Second
+	}
 	var body domain.ErrorBody
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if json.Unmarshal(raw, &body) == nil && body.Error.Code != "" {

@@ -20,6 +20,20 @@ func (c *Client) Ingest(ctx context.Context, env domain.Envelope) (domain.Ingest
 	return r, nil
 }
 
+// IngestFile sends an envelope as the offline buffer stored it, byte for
+// byte. backlog says it waited in the buffer (see domain.BacklogHeader).
+func (c *Client) IngestFile(ctx context.Context, data []byte, backlog bool) (domain.IngestResponse, error) {
+	var r domain.IngestResponse
+	cl := call{method: http.MethodPost, path: "/ingest", raw: data, out: &r, bounded: true}
+	if backlog {
+		cl.header = http.Header{domain.BacklogHeader: {"1"}}
+	}
+	if _, err := c.do(ctx, cl); err != nil {
+		return r, wrap("ingest buffered envelope", err)
+	}
+	return r, nil
+}
+
 // NextTask long-polls for the worker's next task (GET /worker/tasks),
 // letting the server hold the request for up to wait. It returns nil, nil
 // when no task arrived in time. Only ctx bounds the call, so give it a

@@ -37,6 +37,7 @@ func TestDefaultDaemon(t *testing.T) {
 		Listen: "127.0.0.1:8470", DataDir: "/home/ada/.local/share/wingman", LogLevel: "info", LogFormat: "text",
 		HeartbeatTimeout: 90 * time.Second, SweepInterval: 5 * time.Second, MaxBodyBytes: 1 << 20,
 		TaskLease: 10 * time.Minute, TaskPoll: 2 * time.Second, ShutdownTimeout: 10 * time.Second,
+		OfflineGrace: 24 * time.Hour, SyncRate: 500, SyncPullInterval: 10 * time.Second,
 	}
 	if got != want {
 		t.Errorf("DefaultDaemon =\n %+v\nwant\n %+v", got, want)
@@ -100,7 +101,8 @@ shutdown_timeout: 3s
 			env:  home,
 			want: config.Daemon{Listen: "0.0.0.0:9000", DataDir: "/srv/wingman", DatabaseURL: "postgres://file@db/wingman",
 				PolicyFile: "/etc/wingman/policy.yaml", LogLevel: "debug", LogFormat: "json", HeartbeatTimeout: 2 * time.Minute,
-				SweepInterval: 30 * time.Second, MaxBodyBytes: 4096, TaskLease: time.Hour, TaskPoll: 2 * time.Second, ShutdownTimeout: 3 * time.Second},
+				SweepInterval: 30 * time.Second, MaxBodyBytes: 4096, TaskLease: time.Hour, TaskPoll: 2 * time.Second, ShutdownTimeout: 3 * time.Second,
+				OfflineGrace: 24 * time.Hour, SyncRate: 500, SyncPullInterval: 10 * time.Second},
 		},
 		{
 			name: "file sets some keys, defaults fill the rest",
@@ -120,7 +122,8 @@ shutdown_timeout: 3s
 				"WINGMAN_LOG_LEVEL", "error", "WINGMAN_LOG_FORMAT", "text"},
 			want: config.Daemon{Listen: "127.0.0.1:1", DataDir: "/env/data", DatabaseURL: "postgres://env@db/w",
 				PolicyFile: "/env/policy.yaml", LogLevel: "error", LogFormat: "text", HeartbeatTimeout: 2 * time.Minute,
-				SweepInterval: 30 * time.Second, MaxBodyBytes: 4096, TaskLease: time.Hour, TaskPoll: 2 * time.Second, ShutdownTimeout: 3 * time.Second},
+				SweepInterval: 30 * time.Second, MaxBodyBytes: 4096, TaskLease: time.Hour, TaskPoll: 2 * time.Second, ShutdownTimeout: 3 * time.Second,
+				OfflineGrace: 24 * time.Hour, SyncRate: 500, SyncPullInterval: 10 * time.Second},
 		},
 		{
 			name: "env over defaults without a file",
@@ -263,6 +266,9 @@ func TestValidate(t *testing.T) {
 			"sweep_interval: must be a positive duration such as 30s",
 			"task_lease: must be a positive duration such as 30s",
 			"task_poll: must be a positive duration such as 30s",
+			"offline_grace: must be a positive duration such as 30s",
+			"sync_pull_interval: must be a positive duration such as 30s",
+			"sync_rate: 0 must be positive (envelopes a second)",
 			"shutdown_timeout: must be a positive duration such as 30s",
 			"max_body_bytes: 0 is below 1024",
 		}},

@@ -41,6 +41,17 @@ type Daemon struct {
 	TaskPoll time.Duration `yaml:"task_poll"`
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// OfflineGrace is how long the tasks of an unreachable worker keep
+	// their leases: the worker runs them offline and reports when it is
+	// back. Match the workers' OFFLINE_BUFFER_MAX_HOURS.
+	OfflineGrace time.Duration `yaml:"offline_grace"`
+	// SyncRate caps, across all workers, the envelopes a second taken from
+	// offline backlogs (pushed or pulled), so that workers coming back at
+	// once do not crowd out the others' live reports.
+	SyncRate float64 `yaml:"sync_rate"`
+	// SyncPullInterval is how often the control plane pulls the backlog of
+	// workers that announced a sync endpoint and have one.
+	SyncPullInterval time.Duration `yaml:"sync_pull_interval"`
 }
 
 // DefaultDaemon returns the defaults. WINGMAN_DATA_DIR is left to the
@@ -56,6 +67,7 @@ func DefaultDaemon(getenv func(string) string) Daemon {
 		Listen: DefaultListen, DataDir: DefaultDataDir(home), LogLevel: "info", LogFormat: "text",
 		HeartbeatTimeout: 90 * time.Second, SweepInterval: 5 * time.Second,
 		MaxBodyBytes: 1 << 20, TaskLease: 10 * time.Minute, TaskPoll: 2 * time.Second, ShutdownTimeout: 10 * time.Second,
+		OfflineGrace: 24 * time.Hour, SyncRate: 500, SyncPullInterval: 10 * time.Second,
 	}
 }
 
@@ -104,10 +116,14 @@ func (d Daemon) Validate() error {
 		errs = append(errs, fmt.Errorf("log_format: %q is not text or json", d.LogFormat))
 	}
 	for name, v := range map[string]time.Duration{"heartbeat_timeout": d.HeartbeatTimeout, "sweep_interval": d.SweepInterval,
-		"task_lease": d.TaskLease, "task_poll": d.TaskPoll, "shutdown_timeout": d.ShutdownTimeout} {
+		"task_lease": d.TaskLease, "task_poll": d.TaskPoll, "shutdown_timeout": d.ShutdownTimeout,
+		"offline_grace": d.OfflineGrace, "sync_pull_interval": d.SyncPullInterval} {
 		if v <= 0 {
 			errs = append(errs, fmt.Errorf("%s: must be a positive duration such as 30s", name))
 		}
+	}
+	if d.SyncRate <= 0 {
+		errs = append(errs, fmt.Errorf("sync_rate: %g must be positive (envelopes a second)", d.SyncRate))
 	}
 	if d.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("max_body_bytes: %d is below 1024", d.MaxBodyBytes))

@@ -59,6 +59,17 @@ type Worker struct {
 	OfflineBufferDir      string `yaml:"offline_buffer_dir"`
 	OfflineBufferMaxMB    int    `yaml:"offline_buffer_max_mb"`
 	OfflineBufferMaxHours int    `yaml:"offline_buffer_max_hours"`
+	// OfflineSyncListen is where the worker serves /offline/pending for the
+	// control plane to pull its backlog (host:port); empty serves nothing,
+	// and the worker pushes its backlog itself (behind NAT).
+	OfflineSyncListen string `yaml:"offline_sync_listen"`
+	// OfflineSyncURL is the URL the control plane reaches that listener
+	// at; empty means http://OFFLINE_SYNC_LISTEN.
+	OfflineSyncURL string `yaml:"offline_sync_url"`
+	// OfflineSyncRate caps the envelopes a second pushed from the backlog.
+	OfflineSyncRate float64 `yaml:"offline_sync_rate"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
 }
 
 // DefaultWorker returns the defaults.
@@ -66,6 +77,7 @@ func DefaultWorker() Worker {
 	return Worker{
 		CollectInterval: 30 * time.Second, EnableDocker: true, EnableFileLogs: true,
 		OfflineBufferDir: "/data/offline", OfflineBufferMaxMB: 100, OfflineBufferMaxHours: 24,
+		OfflineSyncRate: 50, LogLevel: "info",
 	}
 }
 
@@ -88,6 +100,7 @@ func LoadWorker(path string, getenv func(string) string) (Worker, error) {
 		"WORKER_TOKEN": &w.Token, "PROXMOX_HOST": &w.ProxmoxHost, "PROXMOX_USER": &w.ProxmoxUser,
 		"PROXMOX_TOKEN_NAME": &w.ProxmoxTokenName, "PROXMOX_TOKEN_VALUE": &w.ProxmoxTokenValue,
 		"OLLAMA_HOST": &w.OllamaHost, "OLLAMA_MODEL": &w.OllamaModel, "OFFLINE_BUFFER_DIR": &w.OfflineBufferDir,
+		"WORKER_LOG_LEVEL": &w.LogLevel, "OFFLINE_SYNC_LISTEN": &w.OfflineSyncListen, "OFFLINE_SYNC_URL": &w.OfflineSyncURL,
 		"WORKER_PLUGINS_DIR": &w.PluginsDir, "PROXMOX_CA_FILE": &w.ProxmoxCAFile, "WORKER_PLAYBOOKS_DIR": &w.PlaybooksDir,
 	}
 	for k, dst := range str {
@@ -120,6 +133,13 @@ func LoadWorker(path string, getenv func(string) string) (Worker, error) {
 		}
 		w.CollectInterval = d
 	}
+	if v := getenv("OFFLINE_SYNC_RATE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("OFFLINE_SYNC_RATE=%q: give envelopes a second, such as 50", v))
+		}
+		w.OfflineSyncRate = f
+	}
 	if v := getenv("WORKER_LOG_FILES"); v != "" {
 		w.LogFiles = strings.Split(v, ",")
 	}
@@ -149,6 +169,27 @@ func (w Worker) Validate() error {
 	}
 	if w.OfflineBufferMaxMB <= 0 || w.OfflineBufferMaxHours <= 0 {
 		errs = append(errs, errors.New("OFFLINE_BUFFER_MAX_MB and OFFLINE_BUFFER_MAX_HOURS must be positive"))
+	}
+	switch w.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("WORKER_LOG_LEVEL=%q: use debug, info, warn or error", w.LogLevel))
+	}
+	if w.OfflineBufferDir == "" {
+		errs = append(errs, errors.New("OFFLINE_BUFFER_DIR is empty: every envelope is written there before it is sent"))
+	}
+	if w.OfflineSyncRate <= 0 {
+		errs = append(errs, fmt.Errorf("OFFLINE_SYNC_RATE=%g: must be positive", w.OfflineSyncRate))
+	}
+	if w.OfflineSyncListen != "" {
+		if _, _, err := net.SplitHostPort(w.OfflineSyncListen); err != nil {
+			errs = append(errs, fmt.Errorf("OFFLINE_SYNC_LISTEN=%q: give host:port such as 0.0.0.0:8471", w.OfflineSyncListen))
+		}
+	}
+	if w.OfflineSyncURL != "" {
+		if u, err := url.Parse(w.OfflineSyncURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("OFFLINE_SYNC_URL=%q: give the URL the control plane reaches this worker at, such as http://10.0.0.5:8471", w.OfflineSyncURL))
+		}
 	}
 	if w.EnableProxmox && (w.ProxmoxHost == "" || w.ProxmoxUser == "" || w.ProxmoxTokenName == "" || w.ProxmoxTokenValue == "") {
 		errs = append(errs, errors.New("ENABLE_PROXMOX needs PROXMOX_HOST, PROXMOX_USER, PROXMOX_TOKEN_NAME and PROXMOX_TOKEN_VALUE"))

@@ -18,11 +18,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/time/rate"
 
 	"github.com/wingman-dev/wingman/core/advisor"
 	"github.com/wingman-dev/wingman/core/api"
 	"github.com/wingman-dev/wingman/core/approval"
 	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/backlog"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
@@ -103,7 +105,10 @@ type Daemon struct {
 	approval *approval.Service
 	advisor  *advisor.Advisor
 	server   *api.Server
-	stopping atomic.Bool
+	ingest   *ingest.Service
+	// syncLimiter paces envelopes from offline backlogs.
+	syncLimiter *rate.Limiter
+	stopping    atomic.Bool
 }
 
 // New opens everything the daemon needs; Close releases it.
@@ -119,14 +124,19 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 	}
 	now := func() time.Time { return time.Now().UTC() }
 	d := &Daemon{cfg: cfg, log: log, store: st, policy: pol, hub: events.NewHub()}
-	d.approval = &approval.Service{Store: st, Policy: pol.Current, Hub: d.hub, Now: now}
+	d.approval = &approval.Service{Store: st, Policy: pol.Current, Hub: d.hub, Now: now, OfflineGrace: cfg.OfflineGrace}
 	d.advisor = &advisor.Advisor{Approvals: d.approval, Now: now}
+	// One limit for every backlog, pushed or pulled: a burst of a few
+	// seconds' worth lets one worker's short backlog through at once.
+	d.syncLimiter = rate.NewLimiter(rate.Limit(cfg.SyncRate), max(1, int(cfg.SyncRate)))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := api.NewMetrics(reg)
+	d.ingest = &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now,
+		TaskLease: cfg.TaskLease, Counted: metrics.Ingested}
 	d.server = api.New(api.Config{
 		Store: st, Auth: &auth.Authenticator{Store: st, Now: now}, Approvals: d.approval,
-		Ingest:  &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now, Counted: metrics.Ingested},
+		Ingest: d.ingest, SyncLimiter: d.syncLimiter,
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
 		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
@@ -200,6 +210,7 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 		}()
 	}
 	background(d.sweep)
+	background(d.pullBacklogs)
 	if d.cfg.DatabaseURL != "" {
 		// Other replicas queue tasks too: their commits wake this one's
 		// long polls through PostgreSQL.
@@ -276,6 +287,18 @@ func (d *Daemon) sweep(ctx context.Context) {
 		d.sweepOnce(ctx, "sweep workers", "workers stopped reporting", slog.LevelWarn, func(ctx context.Context) (int, error) {
 			return d.advisor.SweepWorkers(ctx, d.store, d.hub, d.cfg.HeartbeatTimeout)
 		})
+	})
+}
+
+// pullBacklogs pulls the offline backlogs of workers that serve one.
+func (d *Daemon) pullBacklogs(ctx context.Context) {
+	p := &backlog.Puller{Store: d.store, Ingest: d.ingest, Limiter: d.syncLimiter, Log: d.log,
+		HTTP: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			Proxy:       http.ProxyFromEnvironment,
+			DialContext: (&net.Dialer{Timeout: 3 * time.Second}).DialContext,
+		}}}
+	every(ctx, d.cfg.SyncPullInterval, func(ctx context.Context) {
+		d.sweepOnce(ctx, "pull backlogs", "pulled envelopes from worker backlogs", slog.LevelInfo, p.Round)
 	})
 }
 

@@ -142,3 +142,10 @@ type Event struct {
 	ID   string    `json:"id"`
 	At   time.Time `json:"at"`
 }
+
+// BacklogHeader marks an ingest request carrying an envelope from a
+// worker's offline backlog (not written moments ago). The control plane
+// admits those under its sync rate limit, answering 429 with Retry-After
+// beyond it, so that workers coming back at once do not crowd out the
+// others' live reports.
+const BacklogHeader = "Wingman-Backlog"

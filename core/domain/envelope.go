@@ -50,6 +50,17 @@ type HealthPayload struct {
 	Version      string         `json:"version,omitempty"`
 	Capabilities []string       `json:"capabilities,omitempty"`
 	Detail       map[string]any `json:"detail,omitempty"`
+	// Backlog is the worker's offline buffer when the report was made.
+	Backlog *Backlog `json:"backlog,omitempty"`
+	// Gaps are drops from the buffer not yet acknowledged; a worker repeats
+	// them until a heartbeat carrying them is taken.
+	Gaps []Gap `json:"gaps,omitempty"`
+	// HeldTasks are the tasks the worker holds (running, or finished with
+	// the result still on its way): their leases are renewed, so a task
+	// run during an outage is not handed out again.
+	HeldTasks []string `json:"held_tasks,omitempty"`
+	// Sync, when set, is where the control plane may pull the backlog.
+	Sync *SyncEndpoint `json:"sync,omitempty"`
 }
 
 // ExecutionResultPayload is the payload of an execution_result envelope.

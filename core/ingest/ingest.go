@@ -20,6 +20,9 @@ type Service struct {
 	Approvals *approval.Service
 	Hub       *events.Hub
 	Now       func() time.Time
+	// TaskLease is how far a heartbeat renews the leases of the tasks its
+	// worker holds.
+	TaskLease time.Duration
 	// Counted is told how many facts each stored envelope carried (metrics).
 	Counted func(pt domain.PayloadType, facts int)
 }
@@ -103,13 +106,10 @@ func (s *Service) prepare(p domain.Principal, env domain.Envelope) (func(store.T
 			// worker, never a worker's about itself.
 			return nil, 0, fmt.Errorf("health status %q is not healthy or degraded: %w", h.Status, domain.ErrInvalid)
 		}
-		return func(tx store.Tx, b *events.Batch) error {
-			if err := tx.SeeWorker(env.WorkerID, h.Status, h.Version, h.Capabilities, s.Now()); err != nil {
-				return err
-			}
-			b.Changed("worker", env.WorkerID, s.Now())
-			return s.Advisor.WorkerBack(tx, b, env.WorkerID)
-		}, 1, nil
+		if err := checkHealth(h); err != nil {
+			return nil, 0, err
+		}
+		return func(tx store.Tx, b *events.Batch) error { return s.health(tx, b, env, h) }, 1, nil
 	case domain.PayloadExecutionResult:
 		var r domain.ExecutionResultPayload
 		if err := decodeStrict(env.Payload, &r, "execution_result payload"); err != nil {

@@ -47,9 +47,13 @@ type Tx interface {
 	GetWorker(id string) (domain.Worker, error)
 	ListWorkers() ([]domain.Worker, error)
 	DeleteWorker(id string) error
-	// SeeWorker records a heartbeat: the worker's health, version and
-	// capabilities as it reported them, seen at the given time.
-	SeeWorker(id string, health domain.WorkerHealth, version string, caps []string, at time.Time) error
+	// SeeWorker records a heartbeat: the worker was seen at r.SeenAt, and
+	// what it reported is its state unless a newer report was applied.
+	SeeWorker(id string, r domain.WorkerReport) error
+	// AddGaps records drops from a worker's offline buffer, each once.
+	AddGaps(workerID string, gaps []domain.Gap, at time.Time) error
+	// WorkerGaps lists a worker's most recent gaps, newest first.
+	WorkerGaps(workerID string, limit int) ([]domain.Gap, error)
 	SetWorkerHealth(id string, health domain.WorkerHealth) error
 	// SilentWorkers lists workers not marked unreachable whose last report
 	// (or creation, if they never reported) is older than before.
@@ -101,8 +105,13 @@ type Tx interface {
 	NotifyTask(workerID string) error
 	// OpenTasks lists a worker's queued and running tasks.
 	OpenTasks(workerID string) ([]domain.Task, error)
-	// ExpiredLeases lists running tasks whose lease ended before now.
-	ExpiredLeases(now time.Time) ([]domain.Task, error)
+	// ExpiredLeases lists running tasks whose lease ended before now, but
+	// for those of a worker unreachable since offlineSince or later: it may
+	// be running them offline, and its result will come when it is back.
+	ExpiredLeases(now, offlineSince time.Time) ([]domain.Task, error)
+	// RenewLeases extends the leases of a worker's named running tasks
+	// until the given time and returns how many it extended.
+	RenewLeases(workerID string, ids []string, until time.Time) (int, error)
 	// RequeueTask puts a running task back in the queue.
 	RequeueTask(id string) error
 	// TaskCounts counts a plan's tasks by status.

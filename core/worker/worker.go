@@ -7,17 +7,16 @@ package worker
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/offline"
 )
 
 // Collector observes one source.
@@ -56,9 +55,20 @@ type Worker struct {
 	Collectors []Collector
 	Logs       LogSource // nil when no files are summarised
 	Executor   Executor
-	Log        *slog.Logger
-	Version    string
-	Now        func() time.Time
+	// Outbox is where every envelope goes before it is sent; Inbox holds
+	// the tasks taken. Both live in OFFLINE_BUFFER_DIR.
+	Outbox *offline.Outbox
+	Inbox  *offline.Inbox
+	// Sync is where the control plane may pull the backlog, served on
+	// SyncListener; both nil when the worker only pushes (behind NAT).
+	Sync         *domain.SyncEndpoint
+	SyncListener net.Listener
+	// BacklogRate caps how many envelopes a second the worker pushes from
+	// its backlog (the control plane has its own cap on top).
+	BacklogRate float64
+	Log         *slog.Logger
+	Version     string
+	Now         func() time.Time
 }
 
 // heartbeatEvery bounds the time between health reports whatever the
@@ -78,6 +88,16 @@ func (w *Worker) Run(ctx context.Context) error {
 		if wt, ok := c.(Watcher); ok {
 			go wt.Watch(ctx, poke)
 		}
+	}
+	go w.push(ctx)
+	if w.SyncListener != nil {
+		srv := &http.Server{Handler: offline.Handler(w.Outbox, w.Sync.Key), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(w.SyncListener); !errors.Is(err, http.ErrServerClosed) {
+				w.Log.Error("offline sync endpoint stopped", "err", err)
+			}
+		}()
+		defer srv.Close()
 	}
 	tasksDone := make(chan struct{})
 	go func() {
@@ -104,7 +124,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.heartbeat(ctx)
 		case <-collectTick.C:
 			w.collect(ctx)
-			w.sendLogs(ctx)
+			w.sendLogs()
 		case <-collectNow:
 			// Events come in bursts (die, then restart): let the burst pass
 			// so one collection sees its end.
@@ -124,7 +144,9 @@ func (w *Worker) heartbeat(ctx context.Context) {
 		caps = append(caps, "collect."+c.Name())
 	}
 	caps = append(caps, w.Executor.Capabilities()...)
-	w.send(ctx, domain.PayloadHealth, domain.HealthPayload{Status: domain.WorkerHealthy, Version: w.Version, Capabilities: caps})
+	backlog := w.Outbox.Backlog()
+	w.emit(domain.PayloadHealth, domain.HealthPayload{Status: domain.WorkerHealthy, Version: w.Version, Capabilities: caps,
+		Backlog: &backlog, Gaps: w.Outbox.Gaps(), HeldTasks: w.heldTasks(), Sync: w.Sync})
 }
 
 func (w *Worker) collect(ctx context.Context) {
@@ -138,119 +160,16 @@ func (w *Worker) collect(ctx context.Context) {
 		facts = append(facts, f...)
 	}
 	if len(facts) > 0 {
-		w.send(ctx, domain.PayloadFacts, domain.FactsPayload{Facts: facts})
+		w.emit(domain.PayloadFacts, domain.FactsPayload{Facts: facts})
 	}
 }
 
 // sendLogs sends the summaries of the last interval, if any line came.
-func (w *Worker) sendLogs(ctx context.Context) {
+func (w *Worker) sendLogs() {
 	if w.Logs == nil {
 		return
 	}
 	if sums := w.Logs.Flush(w.Now().UTC()); len(sums) > 0 {
-		w.send(ctx, domain.PayloadLogs, domain.LogsPayload{Summaries: sums})
+		w.emit(domain.PayloadLogs, domain.LogsPayload{Summaries: sums})
 	}
-}
-
-// send delivers one envelope, retrying the same envelope (same id, so the
-// control plane stores it once) while the control plane is unreachable or
-// failing; only a refusal (the envelope is wrong and will stay wrong) ends
-// the retries. The durable offline buffer replaces this loop in a later
-// version.
-func (w *Worker) send(ctx context.Context, pt domain.PayloadType, payload any) {
-	raw, err := json.Marshal(payload)
-	if err != nil {
-		w.Log.Error("encode envelope", "type", pt, "err", err)
-		return
-	}
-	env := domain.Envelope{ID: newID(), WorkerID: w.Config.ID, SiteName: w.Config.SiteName, Timestamp: w.Now().UTC(),
-		PayloadType: pt, Payload: raw}
-	for backoff := time.Second; ; backoff = min(2*backoff, 30*time.Second) {
-		_, err := w.Client.Ingest(ctx, env)
-		if err == nil {
-			return
-		}
-		if refused(err) || ctx.Err() != nil {
-			w.Log.Error("send", "type", pt, "err", err)
-			return
-		}
-		w.Log.Warn("control plane did not take the envelope; retrying", "type", pt, "err", err, "in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-	}
-}
-
-// runTasks long-polls for tasks and runs them one at a time.
-func (w *Worker) runTasks(ctx context.Context) {
-	backoff := time.Second
-	for ctx.Err() == nil {
-		t, err := w.Client.NextTask(ctx, 30*time.Second)
-		if err != nil {
-			if ctx.Err() == nil {
-				w.Log.Warn("take task", "err", err, "retry_in", backoff)
-				select {
-				case <-ctx.Done():
-				case <-time.After(backoff):
-				}
-				backoff = min(2*backoff, 30*time.Second)
-			}
-			continue
-		}
-		backoff = time.Second
-		if t == nil {
-			continue
-		}
-		res := w.run(ctx, *t)
-		w.Log.Info("task finished", "task", t.TaskID, "plan", t.PlanID, "action", t.Plugin+"."+t.Action,
-			"target", t.Target, "status", res.Status)
-		// The result goes out even when the worker is stopping.
-		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		w.send(sendCtx, domain.PayloadExecutionResult, res)
-		cancel()
-		// A finished task changes what the collectors see.
-		w.collect(ctx)
-	}
-}
-
-// run checks that a task may run here, then runs it. A task that is not
-// part of a plan, or names an action this worker does not have, is
-// refused with the reason, never run.
-func (w *Worker) run(ctx context.Context, t domain.WorkerTask) domain.ExecutionResultPayload {
-	now := w.Now().UTC()
-	refuse := func(why string) domain.ExecutionResultPayload {
-		w.Log.Warn("task refused", "task", t.TaskID, "reason", why)
-		return domain.ExecutionResultPayload{TaskID: t.TaskID, Status: domain.TaskFailed, Error: "refused by worker: " + why,
-			StartedAt: &now, FinishedAt: &now}
-	}
-	var res domain.ExecutionResultPayload
-	switch {
-	case t.PlanID == "":
-		res = refuse("the task belongs to no approved plan")
-	case !w.Executor.Has(t.Plugin, t.Action):
-		res = refuse(fmt.Sprintf("this worker has no %s.%s; it has %v", t.Plugin, t.Action, w.Executor.Capabilities()))
-	default:
-		res = w.Executor.Execute(ctx, t)
-	}
-	res.TaskID, res.Attempt = t.TaskID, t.Attempt
-	return res
-}
-
-// refused reports whether the control plane rejected an envelope for what
-// it is, so that sending it again cannot help.
-func refused(err error) bool {
-	for _, e := range []error{domain.ErrInvalid, domain.ErrTooLarge, domain.ErrForbidden, domain.ErrUnauthenticated, domain.ErrNotFound} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
-
-func newID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return "env-" + hex.EncodeToString(b)
 }

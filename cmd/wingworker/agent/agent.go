@@ -60,13 +60,23 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	}
 	w := &worker.Worker{
 		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
-		Executor: executor{reg}, Log: log, Version: version, Now: time.Now,
+		Executor: executor{reg}, BacklogRate: cfg.OfflineSyncRate, Log: log, Version: version, Now: time.Now,
+	}
+	if err := openBuffer(w, cfg, log); err != nil {
+		for _, c := range closers {
+			c()
+		}
+		return nil, nil, err
+	}
+	if w.SyncListener != nil {
+		closers = append(closers, func() { w.SyncListener.Close() })
 	}
 	if cfg.EnableFileLogs && len(cfg.LogFiles) > 0 {
 		w.Logs = filelog.New(cfg.LogFiles, filelog.Options{})
 	}
 	log.Info("worker ready", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
-		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities())
+		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities(), "offline_buffer", cfg.OfflineBufferDir,
+		"backlog", w.Outbox.Backlog().Files, "held_tasks", len(w.Inbox.Held()))
 	return w, func() {
 		for _, c := range closers {
 			c()

@@ -110,10 +110,31 @@ func (t *tx) NotifyTask(workerID string) error {
 	return nil
 }
 
-// ExpiredLeases lists running tasks whose worker stopped answering.
-func (t *tx) ExpiredLeases(now time.Time) ([]domain.Task, error) {
-	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE status = $1 AND lease_until < $2 ORDER BY lease_until`+t.d.LockRow+t.d.SkipLocked,
-		string(domain.TaskRunning), ms(now))
+// ExpiredLeases lists running tasks whose lease ended before now, but for
+// those of a worker that is unreachable and was last heard of at or after
+// offlineSince: such a worker may be running the task offline.
+func (t *tx) ExpiredLeases(now, offlineSince time.Time) ([]domain.Task, error) {
+	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE status = $1 AND lease_until < $2
+		AND worker_id NOT IN (SELECT id FROM workers WHERE health = $3 AND COALESCE(last_seen_at, created_at) >= $4)
+		ORDER BY lease_until`+t.d.LockRow+t.d.SkipLocked,
+		string(domain.TaskRunning), ms(now), string(domain.WorkerUnreachable), ms(offlineSince))
+}
+
+// RenewLeases extends the leases of the named running tasks of a worker
+// and returns how many it extended.
+func (t *tx) RenewLeases(workerID string, ids []string, until time.Time) (int, error) {
+	n := 0
+	for _, id := range ids {
+		res, err := t.exec(`UPDATE tasks SET lease_until = $3 WHERE id = $1 AND worker_id = $2 AND status = $4 AND lease_until < $3`,
+			id, workerID, ms(until), string(domain.TaskRunning))
+		if err != nil {
+			return n, fmt.Errorf("renew lease of %s: %w", id, err)
+		}
+		if k, err := res.RowsAffected(); err == nil {
+			n += int(k)
+		}
+	}
+	return n, nil
 }
 
 // RequeueTask makes a running task claimable again.

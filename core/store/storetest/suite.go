@@ -32,6 +32,8 @@ func Run(t *testing.T, open Opener) {
 		{"FactsOutOfOrder", testFactsOutOfOrder},
 		{"FactsBigBatch", testFactsBigBatch},
 		{"Workers", testWorkers},
+		{"WorkerReports", testWorkerReports},
+		{"LeasesOffline", testLeasesOffline},
 		{"UsersAndTokens", testTokens},
 		{"Incidents", testIncidents},
 		{"PlansApprovalsTasks", testPlans},
@@ -218,7 +220,8 @@ func testWorkers(t *testing.T, s store.Store, _ *sql.DB) {
 			return err
 		}
 		wantErr(t, tx.CreateWorker(domain.Worker{ID: "w1", SiteName: "A", Health: domain.WorkerUnknown, CreatedAt: t0}), domain.ErrConflict)
-		return tx.SeeWorker("w1", domain.WorkerHealthy, "1.2.3", []string{"docker"}, t0.Add(time.Minute))
+		return tx.SeeWorker("w1", domain.WorkerReport{Health: domain.WorkerHealthy, Version: "1.2.3", Capabilities: []string{"docker"},
+			ReportedAt: t0.Add(time.Minute), SeenAt: t0.Add(time.Minute)})
 	})
 	update(t, s, func(tx store.Tx) error {
 		w, err := tx.GetWorker("w1")
@@ -636,7 +639,7 @@ func testCounts(t *testing.T, s store.Store, _ *sql.DB) {
 		if err := tx.CreateWorker(domain.Worker{ID: "w1", SiteName: "A", Health: domain.WorkerUnknown, CreatedAt: t0}); err != nil {
 			return err
 		}
-		if err := tx.SeeWorker("w1", domain.WorkerHealthy, "", nil, t0); err != nil {
+		if err := tx.SeeWorker("w1", domain.WorkerReport{Health: domain.WorkerHealthy, ReportedAt: t0, SeenAt: t0}); err != nil {
 			return err
 		}
 		p := newPlan()

@@ -2,6 +2,7 @@ package workers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,13 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 		Short: "List workers",
 		Long: `List every registered worker with its site, health, when it last reported
 and the version it runs. A worker that never reported is "unknown" and was
-last seen "never".`,
+last seen "never".
+
+BACKLOG is what waits in the worker's offline buffer as of its newest
+heartbeat: files, bytes and the age of the oldest. LAST SYNC is when the
+worker last reported an empty backlog. GAPS counts the recent drops from a
+full buffer (history that is lost, and shown rather than hidden); see them
+with -o json.`,
 		Example: `  wingctl workers list
   wingctl workers list -o json | jq -r '.[] | select(.health != "healthy") | .id'`,
 		Args: cmdutil.NoArgs,
@@ -55,9 +62,34 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	now := opts.Now()
 	empty := `No workers registered. Add one with "wingctl workers add".`
 	return output.PrintList(opts.IO, opts.Format, ws, empty, output.Columns[domain.Worker]{
-		Headers: []string{"ID", "SITE", "HEALTH", "LAST SEEN", "VERSION"},
+		Headers: []string{"ID", "SITE", "HEALTH", "LAST SEEN", "BACKLOG", "LAST SYNC", "GAPS", "VERSION"},
 		Row: func(wk domain.Worker) []string {
-			return []string{wk.ID, wk.SiteName, string(wk.Health), output.Ago(now, wk.LastSeenAt), wk.Version}
+			return []string{wk.ID, wk.SiteName, string(wk.Health), output.Ago(now, wk.LastSeenAt), backlog(now, wk.Backlog),
+				output.Ago(now, wk.LastSyncAt), gaps(wk.Gaps), wk.Version}
 		},
 	})
+}
+
+// backlog reads "12 files, 48 KiB, oldest 3h ago", or "-" when empty.
+func backlog(now time.Time, b domain.Backlog) string {
+	s := "-"
+	if b.Files > 0 {
+		s = fmt.Sprintf("%d files, %s, oldest %s", b.Files, output.Bytes(b.Bytes), output.Ago(now, b.Oldest))
+	}
+	if b.Quarantined > 0 {
+		s += fmt.Sprintf(" (%d quarantined)", b.Quarantined)
+	}
+	return s
+}
+
+// gaps reads "2 (31 files lost)", or "-".
+func gaps(gs []domain.Gap) string {
+	if len(gs) == 0 {
+		return "-"
+	}
+	files := 0
+	for _, g := range gs {
+		files += g.Files
+	}
+	return fmt.Sprintf("%d (%d files lost)", len(gs), files)
 }

@@ -48,13 +48,19 @@ func TestNewCmdRemove(t *testing.T) {
 
 func TestListRun(t *testing.T) {
 	srv := apitest.Serve(t, "GET /api/v1/workers", apitest.JSON(http.StatusOK, []domain.Worker{
-		{ID: "edge-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-12 * time.Second)},
+		{ID: "edge-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-12 * time.Second),
+			LastSyncAt: apitest.At(-12 * time.Second)},
 		{ID: "nas-1", SiteName: "office", Health: domain.WorkerUnknown},
+		{ID: "pve-1", SiteName: "office", Health: domain.WorkerUnreachable, Version: "0.3.0", LastSeenAt: apitest.At(-3 * time.Hour),
+			Backlog:    domain.Backlog{Files: 180, Bytes: 1536 << 10, Oldest: apitest.At(-3 * time.Hour), Quarantined: 2},
+			LastSyncAt: apitest.At(-3 * time.Hour),
+			Gaps:       []domain.Gap{{ID: "gap-1", PayloadType: domain.PayloadFacts, Files: 30, Bytes: 9000, Reason: domain.GapCap}}},
 	}))
 	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "")
-	want := "ID      SITE    HEALTH   LAST SEEN  VERSION\n" +
-		"edge-1  home    healthy  12s ago    0.3.0\n" +
-		"nas-1   office  unknown  never      -\n"
+	want := "ID      SITE    HEALTH       LAST SEEN  BACKLOG                                            LAST SYNC  GAPS               VERSION\n" +
+		"edge-1  home    healthy      12s ago    -                                                  12s ago    -                  0.3.0\n" +
+		"nas-1   office  unknown      never      -                                                  never      -                  -\n" +
+		"pve-1   office  unreachable  3h ago     180 files, 1.5 MiB, oldest 3h ago (2 quarantined)  3h ago     1 (30 files lost)  0.3.0\n"
 	if out.String() != want {
 		t.Errorf("out:\n%s\nwant:\n%s", out, want)
 	}
