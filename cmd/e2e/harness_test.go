@@ -53,6 +53,7 @@ type daemon struct {
 	args    []string
 	log     *bytes.Buffer
 	home    string
+	env     []string // added to wingmand's environment
 }
 
 func freePort(t testing.TB) string {
@@ -81,7 +82,7 @@ func (d *daemon) start() {
 	d.t.Helper()
 	d.log = &bytes.Buffer{}
 	d.cmd = exec.Command(filepath.Join(bin, "wingmand"), d.args...)
-	d.cmd.Env = cleanEnv(d.home)
+	d.cmd.Env = append(cleanEnv(d.home), d.env...)
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	if err := d.cmd.Start(); err != nil {
 		d.t.Fatal(err)

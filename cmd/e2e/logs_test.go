@@ -117,7 +117,7 @@ func TestLogSummariesKeepSecretsAtTheSite(t *testing.T) {
 }
 
 // waitWorker waits until a worker has reported healthy.
-func waitWorker(t *testing.T, d *daemon, id string) {
+func waitWorker(t testing.TB, d *daemon, id string) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		var workers []domain.Worker

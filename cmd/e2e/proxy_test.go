@@ -21,13 +21,15 @@ import (
 // plane acknowledged in arrival order, and can be cut, so that the worker
 // sees the control plane as unreachable (its connections are dropped).
 type link struct {
-	srv *httptest.Server
+	srv       *httptest.Server
+	transport *http.Transport
 
 	mu        sync.Mutex
 	target    *url.URL
 	down      bool
 	cutOnTask bool // cut the link as soon as a task is handed out
 	acked     []arrival
+	requests  []string // "METHOD /path" of every request forwarded
 }
 
 // arrival is one envelope the control plane took.
@@ -40,10 +42,14 @@ type arrival struct {
 }
 
 func newLink(t testing.TB, target string) *link {
-	l := &link{}
+	l := &link{transport: &http.Transport{DialContext: (&net.Dialer{Timeout: time.Second}).DialContext,
+		MaxIdleConnsPerHost: 200, ResponseHeaderTimeout: 90 * time.Second}}
 	l.retarget(target)
 	l.srv = httptest.NewServer(http.HandlerFunc(l.serve))
-	t.Cleanup(l.srv.Close)
+	t.Cleanup(func() {
+		l.srv.Close()
+		l.transport.CloseIdleConnections()
+	})
 	return l
 }
 
@@ -59,6 +65,24 @@ func (l *link) retarget(target string) {
 func (l *link) setDown(down bool) {
 	l.mu.Lock()
 	l.down = down
+	l.mu.Unlock()
+}
+
+func (l *link) forwarded() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.requests...)
+}
+
+func (l *link) isDown() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.down
+}
+
+func (l *link) cutAfterNextTask() {
+	l.mu.Lock()
+	l.cutOnTask = true
 	l.mu.Unlock()
 }
 
@@ -87,15 +111,17 @@ func (l *link) serve(w http.ResponseWriter, r *http.Request) {
 		drop(w)
 		return
 	}
+	l.mu.Lock()
+	l.requests = append(l.requests, r.Method+" "+r.URL.Path)
+	l.mu.Unlock()
 	var body []byte
 	if r.Body != nil {
 		body, _ = io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	proxy := &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
-		Transport: &http.Transport{DialContext: (&net.Dialer{Timeout: time.Second}).DialContext,
-			ResponseHeaderTimeout: 90 * time.Second},
+		Rewrite:      func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport:    l.transport,
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) { drop(w) },
 		ModifyResponse: func(resp *http.Response) error {
 			switch {

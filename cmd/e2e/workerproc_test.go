@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,27 +10,29 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/wingman-dev/wingman/core/offline"
 )
 
 // workerProc is a real wingworker that a test stops, kills and starts
 // again on the same offline buffer. Its log is kept across restarts.
 type workerProc struct {
-	t   *testing.T
+	t   testing.TB
 	env []string
 	dir string // OFFLINE_BUFFER_DIR
 
+	// logFile is where every run writes its log: the child writes it
+	// directly, so a SIGKILL loses no line already written.
+	logFile string
+
 	mu  sync.Mutex
 	cmd *exec.Cmd
-	log strings.Builder
 }
 
 // newWorkerProc starts wingworker id against url (a control plane or a
 // link to one), with the debug log that names every envelope it buffers.
-func newWorkerProc(t *testing.T, d *daemon, url, id, token string, extraEnv ...string) *workerProc {
+func newWorkerProc(t testing.TB, d *daemon, url, id, token string, extraEnv ...string) *workerProc {
 	t.Helper()
 	w := &workerProc{t: t, dir: t.TempDir()}
+	w.logFile = filepath.Join(t.TempDir(), "wingworker.log")
 	w.env = append(cleanEnv(d.home), append([]string{"WORKER_ID=" + id, "WORKER_SITE_NAME=Site A",
 		"CONTROL_PLANE_URL=" + url, "WORKER_TOKEN=" + token, "WORKER_COLLECT_INTERVAL=1s", "WORKER_LOG_LEVEL=debug",
 		"ENABLE_FILE_LOGS=false", "ENABLE_DOCKER=false", "OFFLINE_BUFFER_DIR=" + w.dir}, extraEnv...)...)
@@ -49,22 +50,15 @@ func (w *workerProc) start() {
 	w.t.Helper()
 	cmd := exec.Command(filepath.Join(bin, "wingworker"))
 	cmd.Env = w.env
-	out, err := cmd.StderrPipe()
+	f, err := os.OpenFile(w.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	defer f.Close() // the child has its own copy
+	cmd.Stdout, cmd.Stderr = f, f
 	if err := cmd.Start(); err != nil {
 		w.t.Fatal(err)
 	}
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			w.mu.Lock()
-			w.log.WriteString(sc.Text() + "\n")
-			w.mu.Unlock()
-		}
-	}()
 	w.mu.Lock()
 	w.cmd = cmd
 	w.mu.Unlock()
@@ -99,12 +93,11 @@ func (w *workerProc) stop() {
 }
 
 func (w *workerProc) logs() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.log.String()
+	b, _ := os.ReadFile(w.logFile)
+	return string(b)
 }
 
-var bufferedLine = regexp.MustCompile(`msg=buffered file=(\S+) id=(\S+)`)
+var bufferedLine = regexp.MustCompile(`msg=buffered .*?file=(\S+) id=(\S+)`)
 
 // buffered lists, from the log, every envelope the worker wrote to its
 // buffer, by id, with its file name.
@@ -136,15 +129,4 @@ func (w *workerProc) quarantined() []string {
 		names = append(names, e.Name())
 	}
 	return names
-}
-
-// outbox opens the worker's buffer to read it (only while the worker is
-// stopped: two writers would not know of each other).
-func (w *workerProc) outbox() *offline.Outbox {
-	w.t.Helper()
-	o, err := offline.Open(w.dir, offline.Options{MaxBytes: 100 << 20, MaxAge: 24 * time.Hour})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return o
 }

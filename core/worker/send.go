@@ -141,8 +141,8 @@ func (w *Worker) pushOnce(ctx context.Context, limiter *pacer) time.Duration {
 
 // pushRetryMax bounds the wait between two tries of an unreachable control
 // plane: its newest state should be there within a second of its return,
-// and a refused connection once a second costs nothing.
-const pushRetryMax = time.Second
+// and a refused connection twice a second costs nothing.
+const pushRetryMax = 500 * time.Millisecond
 
 // backoff doubles from 250 ms up to ceiling, jittered in its upper half so
 // that the workers of one outage do not retry in step.
