@@ -50,11 +50,27 @@ defaults:
   --database-url   DATABASE_URL        database_url   (PostgreSQL; default: SQLite in the data dir)
   --policy         WINGMAN_POLICY      policy_file    (default <data-dir>/policy.yaml if present)
   --log-level      WINGMAN_LOG_LEVEL   log_level      (debug, info, warn, error)
-  --log-format     WINGMAN_LOG_FORMAT  log_format     (text or json)`,
+  --log-format     WINGMAN_LOG_FORMAT  log_format     (text or json)
+
+Single sign-on comes from the environment only (OIDC_ENABLED=true turns it
+on; local API tokens keep working beside it):
+  OIDC_ISSUER_URL     the provider's issuer (https; http only on loopback)
+  OIDC_CLIENT_ID      the client registered for Wingman; its ID tokens are accepted
+  OIDC_CLIENT_SECRET  that client's secret, for the web sign-in
+  OIDC_CLI_CLIENT_ID  the public client wingctl logs in with (default OIDC_CLIENT_ID)
+  OIDC_SCOPES         scopes to request (default "openid profile email")
+  OIDC_ROLE_CLAIM     the ID token claim listing the user's groups (default groups)
+  OIDC_ROLE_MAP       group=role pairs, such as "wingman-admins=admin,ops=operator"
+  OIDC_DEFAULT_ROLE   the role of users in no mapped group: viewer (default),
+                      operator, admin, or none to refuse them until an admin
+                      gives them one (wingctl users set-role)
+  OIDC_CA_FILE        a CA certificate to trust for the provider`,
 		Example: `  wingmand
   wingmand serve --data-dir ./data --listen 0.0.0.0:8470
   wingmand --local-worker        # the control plane and a worker for this machine, in one go
-  DATABASE_URL=postgres://wingman@db/wingman wingmand --config /etc/wingman/wingmand.yaml`,
+  DATABASE_URL=postgres://wingman@db/wingman wingmand --config /etc/wingman/wingmand.yaml
+  OIDC_ENABLED=true OIDC_ISSUER_URL=https://sso.lan/realms/home OIDC_CLIENT_ID=wingman \
+    OIDC_ROLE_MAP=wingman-admins=admin,ops=operator wingmand`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfgFile == "" {
@@ -68,7 +84,11 @@ defaults:
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			return run(cmd.Context(), cfg, localWorker || os.Getenv("WINGMAN_LOCAL_WORKER") == "true")
+			sso, err := config.LoadOIDC(os.Getenv)
+			if err != nil {
+				return err
+			}
+			return run(cmd.Context(), cfg, sso, localWorker || os.Getenv("WINGMAN_LOCAL_WORKER") == "true")
 		},
 	}
 	f := serve.Flags()
@@ -123,11 +143,11 @@ func newLogger(cfg config.Daemon) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-func run(parent context.Context, cfg config.Daemon, localWorker bool) error {
+func run(parent context.Context, cfg config.Daemon, sso config.OIDC, localWorker bool) error {
 	log := newLogger(cfg)
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d, err := daemon.New(ctx, cfg, log, version)
+	d, err := daemon.New(ctx, cfg, log, version, daemon.WithOIDC(sso))
 	if err != nil {
 		return err
 	}

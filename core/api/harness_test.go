@@ -31,7 +31,7 @@ type env struct {
 // stores lists the stores every API test runs on.
 var stores = []string{"sqlite", "postgres"}
 
-func newEnv(t testing.TB, kind string, policyYAML string) *env {
+func newEnv(t testing.TB, kind string, policyYAML string, opts ...daemon.Option) *env {
 	t.Helper()
 	cfg := config.DefaultDaemon(func(string) string { return "" })
 	cfg.DataDir = t.TempDir()
@@ -46,7 +46,7 @@ func newEnv(t testing.TB, kind string, policyYAML string) *env {
 	}
 	cfg.MaxBodyBytes = 64 << 10
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := daemon.New(context.Background(), cfg, log, "test")
+	d, err := daemon.New(context.Background(), cfg, log, "test", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ var statusOf = []struct {
 	{domain.ErrTooLarge, http.StatusRequestEntityTooLarge, domain.CodeTooLarge},
 	{domain.ErrInvalid, http.StatusBadRequest, domain.CodeInvalid},
 	{domain.ErrRateLimited, http.StatusTooManyRequests, domain.CodeRateLimited},
+	{domain.ErrUnavailable, http.StatusServiceUnavailable, domain.CodeUnavailable},
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -16,6 +16,7 @@ import (
 	"github.com/wingman-dev/wingman/core/advisor"
 	"github.com/wingman-dev/wingman/core/approval"
 	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
 	"github.com/wingman-dev/wingman/core/ingest"
 	"github.com/wingman-dev/wingman/core/store"
@@ -53,6 +54,9 @@ type Config struct {
 	SyncLimiter *rate.Limiter
 	// Ready reports whether the server should receive traffic.
 	Ready func() error
+	// SignIn is what GET /api/v1/auth/config tells wingctl about single
+	// sign-on.
+	SignIn domain.AuthConfig
 }
 
 // Server serves the API.
@@ -92,6 +96,9 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/tokens", s.createToken)
 	s.handle("DELETE /api/v1/tokens/{id}", s.revokeToken)
 	s.handle("GET /api/v1/audit", s.listAudit)
+	s.mux.HandleFunc("GET /api/v1/auth/config", s.authConfig)
+	s.handle("GET /api/v1/users", s.listUsers)
+	s.handle("PUT /api/v1/users/{id}/role", s.setUserRole)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, errNoRoute(r))
 	})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/oidc"
 	"github.com/wingman-dev/wingman/core/store"
 )
 
@@ -15,16 +16,25 @@ import (
 type Authenticator struct {
 	Store store.Store
 	Now   func() time.Time
+	// OIDC, when single sign-on is enabled, checks the bearers that are
+	// not local tokens as ID tokens.
+	OIDC *oidc.Verifier
 }
 
-// Authenticate resolves a bearer token. Every failure wraps
+// Authenticate resolves a bearer token: a local token (by its prefix) or,
+// with single sign-on, an ID token. Every failure wraps
 // domain.ErrUnauthenticated and says why in words that do not help a
-// guesser (unknown and malformed tokens read the same).
+// guesser (unknown and malformed tokens read the same), except a signed-in
+// user without a role (domain.ErrForbidden) and a provider that cannot be
+// reached (domain.ErrUnavailable).
 func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (domain.Principal, error) {
 	if bearer == "" {
 		return domain.Principal{}, fmt.Errorf("no token: send Authorization: Bearer <token>: %w", domain.ErrUnauthenticated)
 	}
 	if !strings.HasPrefix(bearer, APIPrefix) && !strings.HasPrefix(bearer, WorkerPrefix) {
+		if a.OIDC != nil {
+			return a.authenticateOIDC(ctx, bearer)
+		}
 		return domain.Principal{}, fmt.Errorf("unknown token: %w", domain.ErrUnauthenticated)
 	}
 	var p domain.Principal
@@ -47,7 +57,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, bearer string) (domain
 			p = domain.Principal{Kind: domain.PrincipalWorker, Name: tk.WorkerID, WorkerID: tk.WorkerID, TokenID: tk.ID, UserID: "worker:" + tk.WorkerID}
 			return nil
 		}
-		p = domain.Principal{Kind: domain.PrincipalUser, UserID: tk.UserID, Name: tk.Name, Role: tk.Role, TokenID: tk.ID}
+		p = domain.Principal{Kind: domain.PrincipalUser, UserID: tk.UserID, Name: tk.Name, Role: tk.Role, TokenID: tk.ID, ExpiresAt: tk.ExpiresAt}
 		return nil
 	})
 	return p, err

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestAuthenticate(t *testing.T) {
 		{"expired at its expiry", expSecret, expires, domain.Principal{}, "token " + expTok.ID + " expired at 2026-03-14T10:30:00Z"},
 		{"expired after", expSecret, expires.Add(24 * time.Hour), domain.Principal{}, "token " + expTok.ID + " expired at 2026-03-14T10:30:00Z"},
 		{"not yet expired", expSecret, expires.Add(-time.Millisecond), domain.Principal{Kind: domain.PrincipalUser, UserID: expTok.UserID,
-			Name: "eve", Role: domain.RoleAdmin, TokenID: expTok.ID}, ""},
+			Name: "eve", Role: domain.RoleAdmin, TokenID: expTok.ID, ExpiresAt: &expires}, ""},
 		{"operator", opSecret, t0, domain.Principal{Kind: domain.PrincipalUser, UserID: opTok.UserID,
 			Name: "olga", Role: domain.RoleOperator, TokenID: opTok.ID}, ""},
 		{"viewer", viewerSecret, t0.Add(1000 * time.Hour), domain.Principal{Kind: domain.PrincipalUser, UserID: viewerTok.UserID,
@@ -132,7 +133,7 @@ func TestAuthenticate(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Authenticate: %v", err)
 				}
-				if got != tt.want {
+				if !reflect.DeepEqual(got, tt.want) {
 					t.Errorf("principal =\n %+v\nwant\n %+v", got, tt.want)
 				}
 				return

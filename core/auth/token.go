@@ -1,7 +1,8 @@
 // Package auth resolves a request's credential to a domain.Principal and
 // decides what that principal may do. Local API tokens and worker tokens
-// live here; an OIDC verifier will resolve to the same Principal, so
-// nothing behind this package cares what proved an identity.
+// live here; the single sign-on provider's ID tokens (oidc.go) resolve to
+// the same Principal, so nothing behind this package cares what proved an
+// identity.
 package auth
 
 import (

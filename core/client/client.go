@@ -26,6 +26,7 @@ const DefaultTimeout = 30 * time.Second
 type Client struct {
 	base      string
 	token     string
+	tokens    func(context.Context) (string, error)
 	http      *http.Client
 	userAgent string
 	timeout   time.Duration
@@ -40,6 +41,14 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 
 // WithUserAgent sets the User-Agent header sent with every request.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
+
+// WithTokenSource makes the client ask tokens for its token before each
+// request, instead of using the one given to New: a token that expires
+// (an OIDC ID token) can be renewed while the client is in use. An error
+// of tokens fails the request.
+func WithTokenSource(tokens func(context.Context) (string, error)) Option {
+	return func(c *Client) { c.tokens = tokens }
+}
 
 // WithTimeout bounds each ordinary call; 0 leaves only the caller's ctx.
 func WithTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = d } }
@@ -154,8 +163,16 @@ func (c *Client) newRequest(ctx context.Context, cl call) (*http.Request, error)
 	for k, v := range cl.header {
 		req.Header[k] = v
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	token := c.token
+	if c.tokens != nil {
+		t, err := c.tokens(ctx)
+		if err != nil {
+			return nil, err
+		}
+		token = t
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	return req, nil
 }

@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -85,6 +87,13 @@ func TestRequests(t *testing.T) {
 			recorded{method: "DELETE", path: "/api/v1/tokens/t"}, nil},
 		{"audit", 200, domain.AuditPage{Next: 9}, func(c *client.Client) (any, error) { return c.Audit(ctx, 4, 100) },
 			recorded{method: "GET", path: "/api/v1/audit", query: "after=4&limit=100"}, domain.AuditPage{Events: []domain.AuditEvent{}, Next: 9}},
+		{"auth config", 200, domain.AuthConfig{OIDC: true, ClientID: "wingctl"}, func(c *client.Client) (any, error) { return c.AuthConfig(ctx) },
+			recorded{method: "GET", path: "/api/v1/auth/config"}, domain.AuthConfig{OIDC: true, ClientID: "wingctl"}},
+		{"users", 200, []domain.User{{ID: "u-1"}}, func(c *client.Client) (any, error) { return c.ListUsers(ctx) },
+			recorded{method: "GET", path: "/api/v1/users"}, []domain.User{{ID: "u-1"}}},
+		{"set role", 200, domain.User{ID: "u-1", RoleOverride: domain.RoleAdmin}, func(c *client.Client) (any, error) {
+			return c.SetUserRole(ctx, "u-1", domain.RoleAdmin)
+		}, recorded{method: "PUT", path: "/api/v1/users/u-1/role", body: `{"role":"admin"}`}, domain.User{ID: "u-1", RoleOverride: domain.RoleAdmin}},
 		{"ingest", 200, domain.IngestResponse{ID: "e", Accepted: 1}, func(c *client.Client) (any, error) {
 			return c.Ingest(ctx, domain.Envelope{ID: "e", WorkerID: "w", PayloadType: domain.PayloadHealth, Payload: json.RawMessage(`{}`)})
 		}, recorded{method: "POST", path: "/api/v1/ingest",
@@ -125,5 +134,36 @@ func TestNoTokenSendsNoAuthorization(t *testing.T) {
 	}
 	if len(auth) != 0 {
 		t.Errorf("Authorization = %q, want none", auth)
+	}
+}
+
+// TestTokenSource asks for the token before every request, and a failure
+// to get one sends nothing.
+func TestTokenSource(t *testing.T) {
+	var auth []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = append(auth, r.Header.Get("Authorization"))
+		writeJSON(w, 200, domain.Status{})
+	}))
+	defer srv.Close()
+	n := 0
+	refused := errors.New("login expired")
+	c := client.New(srv.URL, "ignored", client.WithTokenSource(func(context.Context) (string, error) {
+		n++
+		if n == 3 {
+			return "", refused
+		}
+		return fmt.Sprintf("id-token-%d", n), nil
+	}))
+	for range 2 {
+		if _, err := c.Status(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Status(context.Background()); !errors.Is(err, refused) {
+		t.Errorf("err = %v, want the token source's", err)
+	}
+	if want := []string{"Bearer id-token-1", "Bearer id-token-2"}; !reflect.DeepEqual(auth, want) {
+		t.Errorf("Authorization = %q, want %q", auth, want)
 	}
 }

@@ -59,6 +59,7 @@ var codeSentinels = map[string]error{
 	domain.CodeInvalid:         domain.ErrInvalid,
 	domain.CodeTooLarge:        domain.ErrTooLarge,
 	domain.CodeRateLimited:     domain.ErrRateLimited,
+	domain.CodeUnavailable:     domain.ErrUnavailable,
 }
 
 // statusSentinels covers answers without a known code, such as those of a

@@ -29,6 +29,7 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
 	"github.com/wingman-dev/wingman/core/ingest"
+	"github.com/wingman-dev/wingman/core/oidc"
 	"github.com/wingman-dev/wingman/core/policy"
 	"github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/core/store/postgres"
@@ -111,8 +112,28 @@ type Daemon struct {
 	stopping    atomic.Bool
 }
 
+// An Option adds to what New builds.
+type Option func(*options)
+
+type options struct {
+	oidc config.OIDC
+}
+
+// WithOIDC turns single sign-on on when o is enabled: the API accepts the
+// provider's ID tokens beside local tokens, and tells wingctl how to sign
+// in.
+func WithOIDC(o config.OIDC) Option { return func(opts *options) { opts.oidc = o } }
+
 // New opens everything the daemon needs; Close releases it.
-func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version string) (*Daemon, error) {
+func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version string, opts ...Option) (*Daemon, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	authn, signIn, err := newAuth(o.oidc)
+	if err != nil {
+		return nil, err
+	}
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -123,6 +144,7 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		return nil, err
 	}
 	now := func() time.Time { return time.Now().UTC() }
+	authn.Store, authn.Now = st, now
 	d := &Daemon{cfg: cfg, log: log, store: st, policy: pol, hub: events.NewHub()}
 	d.approval = &approval.Service{Store: st, Policy: pol.Current, Hub: d.hub, Now: now, OfflineGrace: cfg.OfflineGrace}
 	d.advisor = &advisor.Advisor{Approvals: d.approval, Now: now}
@@ -135,13 +157,31 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 	d.ingest = &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now,
 		TaskLease: cfg.TaskLease, Counted: metrics.Ingested}
 	d.server = api.New(api.Config{
-		Store: st, Auth: &auth.Authenticator{Store: st, Now: now}, Approvals: d.approval,
+		Store: st, Auth: authn, SignIn: signIn, Approvals: d.approval,
 		Ingest: d.ingest, SyncLimiter: d.syncLimiter,
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
 		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
 	})
+	if authn.OIDC != nil {
+		log.Info("single sign-on enabled", "issuer", o.oidc.IssuerURL, "audiences", o.oidc.Audiences())
+	}
 	return d, nil
+}
+
+// newAuth builds the authenticator, with an ID-token verifier when single
+// sign-on is enabled, and what wingctl is told about signing in. It runs
+// before the store opens, so that a bad OIDC_* setting is reported first.
+func newAuth(o config.OIDC) (*auth.Authenticator, domain.AuthConfig, error) {
+	if !o.Enabled {
+		return &auth.Authenticator{}, domain.AuthConfig{}, nil
+	}
+	v, err := oidc.New(o)
+	if err != nil {
+		return nil, domain.AuthConfig{}, err
+	}
+	return &auth.Authenticator{OIDC: v},
+		domain.AuthConfig{OIDC: true, Issuer: o.IssuerURL, ClientID: o.CLIClientID, Scopes: o.Scopes}, nil
 }
 
 func (d *Daemon) ready() error {

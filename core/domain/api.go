@@ -25,6 +25,9 @@ import "time"
 //	POST   /api/v1/tokens                               [admin]    CreateTokenRequest -> CreatedToken (201)
 //	DELETE /api/v1/tokens/{id}                          [admin]    -> 204
 //	GET    /api/v1/audit?after=SEQ&limit=N              [viewer]   -> AuditPage
+//	GET    /api/v1/auth/config                          [none]     -> AuthConfig
+//	GET    /api/v1/users                                [admin]    -> []User (single sign-on users)
+//	PUT    /api/v1/users/{id}/role                      [admin]    SetRoleRequest -> User
 
 // ErrorBody is the body of every error answer.
 type ErrorBody struct {
@@ -50,6 +53,7 @@ const (
 	CodeInvalid         = "invalid"
 	CodeTooLarge        = "too_large"
 	CodeRateLimited     = "rate_limited"
+	CodeUnavailable     = "unavailable"
 	CodeInternal        = "internal"
 )
 
@@ -149,3 +153,24 @@ type Event struct {
 // beyond it, so that workers coming back at once do not crowd out the
 // others' live reports.
 const BacklogHeader = "Wingman-Backlog"
+
+// AuthConfig is the answer of GET /api/v1/auth/config: what wingctl needs
+// to sign in through the server's identity provider, so that a person
+// needs only the server's URL. OIDC is false when the server accepts
+// local tokens only; the other fields are empty then.
+type AuthConfig struct {
+	OIDC bool `json:"oidc"`
+	// Issuer is the provider's issuer URL, where discovery starts.
+	Issuer string `json:"issuer,omitempty"`
+	// ClientID is the public client wingctl signs in as.
+	ClientID string `json:"client_id,omitempty"`
+	// Scopes are the scopes to request; they include openid.
+	Scopes []string `json:"scopes,omitempty"`
+}
+
+// SetRoleRequest is the body of PUT /api/v1/users/{id}/role. Role is the
+// role the user acts with whatever their groups say; empty removes the
+// override, so their groups decide again.
+type SetRoleRequest struct {
+	Role Role `json:"role"`
+}

@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Role is what a user may do. Roles are ordered: each one includes the
 // rights of the ones below it.
@@ -52,7 +55,7 @@ const (
 )
 
 // Principal is who a request acts as, whatever proved it (a local token
-// today, an OIDC token later). Workers are principals too, but carry no role:
+// or an OIDC ID token). Workers are principals too, but carry no role:
 // they can only ingest and take tasks for WorkerID.
 type Principal struct {
 	Kind     PrincipalKind `json:"kind"`
@@ -60,7 +63,12 @@ type Principal struct {
 	Name     string        `json:"name"`
 	Role     Role          `json:"role,omitempty"`
 	WorkerID string        `json:"worker_id,omitempty"`
-	TokenID  string        `json:"token_id,omitempty"`
+	// TokenID names the local token that proved the identity; empty for
+	// an ID token, which the store does not keep.
+	TokenID string `json:"token_id,omitempty"`
+	// ExpiresAt is when the credential stops being accepted; nil when it
+	// lasts until revoked.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 // System is the principal for what Wingman does by itself (the advisor,

@@ -134,4 +134,16 @@ type Tx interface {
 	ListAudit(after int64, limit int) ([]domain.AuditEvent, error)
 
 	Counts(now time.Time, onlineSince time.Time) (domain.Status, error)
+
+	// UserBySubject returns the user an identity provider (issuer) knows
+	// as subject.
+	UserBySubject(issuer, subject string) (domain.User, error)
+	// UpdateUserProfile stores what a user's newest sign-in said: name,
+	// e-mail and the role their groups map to. The override stays.
+	UpdateUserProfile(u domain.User) error
+	// ListUsers lists every user, oldest first.
+	ListUsers() ([]domain.User, error)
+	// SetRoleOverride gives a user a role over the one their groups map
+	// to; the empty role removes the override.
+	SetRoleOverride(userID string, role domain.Role) error
 }

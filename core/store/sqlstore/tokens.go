@@ -8,43 +8,6 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-const userCols = `id, name, email, role, issuer, subject, created_at`
-
-func scanUser(s interface{ Scan(...any) error }) (domain.User, error) {
-	var u domain.User
-	var created int64
-	err := s.Scan(&u.ID, &u.Name, &u.Email, &u.Role, &u.Issuer, &u.Subject, &created)
-	u.CreatedAt = fromMS(created)
-	return u, err
-}
-
-// EnsureUser returns the user for (issuer, subject), creating it if needed.
-func (t *tx) EnsureUser(u domain.User) (domain.User, error) {
-	if u.ID == "" {
-		u.ID = newID("u-", 6)
-	}
-	_, err := t.exec(`INSERT INTO users (`+userCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (issuer, subject) DO NOTHING`,
-		u.ID, u.Name, u.Email, string(u.Role), u.Issuer, u.Subject, ms(u.CreatedAt))
-	if err != nil {
-		return u, fmt.Errorf("ensure user %s: %w", u.Name, err)
-	}
-	got, err := scanUser(t.queryRow(`SELECT `+userCols+` FROM users WHERE issuer = $1 AND subject = $2`, u.Issuer, u.Subject))
-	if err != nil {
-		return got, notFound(err, "user "+u.Name)
-	}
-	return got, nil
-}
-
-// GetUser reads one user.
-func (t *tx) GetUser(id string) (domain.User, error) {
-	u, err := scanUser(t.queryRow(`SELECT `+userCols+` FROM users WHERE id = $1`, id))
-	if err != nil {
-		return u, notFound(err, "user "+id)
-	}
-	return u, nil
-}
-
 const tokenCols = `id, name, kind, role, user_id, worker_id, hash, created_at, expires_at, revoked_at`
 
 func scanToken(s interface{ Scan(...any) error }) (domain.Token, error) {

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"WorkerReports", testWorkerReports},
 		{"LeasesOffline", testLeasesOffline},
 		{"UsersAndTokens", testTokens},
+		{"Users", testUsers},
 		{"Incidents", testIncidents},
 		{"PlansApprovalsTasks", testPlans},
 		{"ClaimTaskOnce", testClaimOnce},

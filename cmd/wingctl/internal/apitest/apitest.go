@@ -89,6 +89,8 @@ func NewFactory(server, token string, format output.Format) (f *cmdutil.Factory,
 		Globals:   &cmdutil.GlobalFlags{Server: server, Token: token, Output: format},
 		Client:    func() (*client.Client, error) { return c, nil },
 		Now:       func() time.Time { return Now },
+		Server:    func() (string, error) { return server, nil },
+		Getenv:    func(string) string { return "" },
 	}
 	return f, out, errOut
 }

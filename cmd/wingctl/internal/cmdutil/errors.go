@@ -22,6 +22,8 @@ const (
 	ExitDecided         = 8
 	ExitUnavailable     = 9
 	ExitTaskFailed      = 10
+	ExitLoginDenied     = 11
+	ExitLoginExpired    = 12
 )
 
 // ExitCodesHelp documents the exit codes in the root's and approve's help.
@@ -36,7 +38,10 @@ const ExitCodesHelp = `Exit codes:
   7   refused by policy
   8   plan already decided or expired
   9   server unreachable
-  10  with --wait: a task failed or was rolled back`
+  10  with --wait: a task failed or was rolled back
+  11  login refused: denied at the identity provider, or a browser callback
+      that was not this login's (state mismatch)
+  12  login expired: the device code expired before it was approved`
 
 // FlagError is a usage error: bad flags or arguments (exit 2). The root
 // prints a pointer to --help after it.
@@ -99,6 +104,13 @@ func (e *TaskFailedError) Error() string {
 // ErrSilent ends a command with exit 1 when it has already said why.
 var ErrSilent = errors.New("silent error")
 
+// Login failures, each with an exit code of its own so that a script can
+// tell "the person said no" from "nobody answered in time".
+var (
+	ErrLoginDenied  = errors.New("login refused")
+	ErrLoginExpired = errors.New("login expired")
+)
+
 // ExitCode maps an error to wingctl's exit code. It is the only place that
 // does, so every command reports the same failure with the same code.
 func ExitCode(err error) int {
@@ -116,6 +128,10 @@ func ExitCode(err error) int {
 		return ExitPending
 	case errors.As(err, &taskErr):
 		return ExitTaskFailed
+	case errors.Is(err, ErrLoginDenied):
+		return ExitLoginDenied
+	case errors.Is(err, ErrLoginExpired):
+		return ExitLoginExpired
 	case errors.Is(err, domain.ErrNotFound):
 		return ExitNotFound
 	case errors.Is(err, domain.ErrForbidden):

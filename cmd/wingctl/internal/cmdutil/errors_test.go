@@ -34,6 +34,8 @@ func TestExitCode(t *testing.T) {
 		{"unavailable", wrap(domain.ErrUnavailable), 9},
 		{"task failed", &TaskFailedError{PlanID: "pl-1", Status: domain.PlanFailed}, 10},
 		{"rolled back", &TaskFailedError{PlanID: "pl-1", Status: domain.PlanRolledBack}, 10},
+		{"login denied", fmt.Errorf("device login: %w", ErrLoginDenied), 11},
+		{"login expired", fmt.Errorf("device login: %w", ErrLoginExpired), 12},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

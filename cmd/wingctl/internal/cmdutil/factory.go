@@ -26,6 +26,11 @@ type Factory struct {
 	Globals   *GlobalFlags
 	Client    func() (*client.Client, error)
 	Now       func() time.Time
+	// Server resolves the server alone, for the commands that need no
+	// token: login and logout.
+	Server func() (string, error)
+	// Getenv reads the environment; os.Getenv outside tests.
+	Getenv func(string) string
 }
 
 // Format is the -o value the command was run with.

@@ -10,6 +10,7 @@ import (
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/output"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/sso"
 	"github.com/wingman-dev/wingman/core/client"
 )
 
@@ -18,13 +19,21 @@ import (
 // as parsed by then.
 func New(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory {
 	g := &cmdutil.GlobalFlags{Output: output.Table}
-	f := &cmdutil.Factory{IOStreams: ios, Globals: g, Now: time.Now}
+	f := &cmdutil.Factory{IOStreams: ios, Globals: g, Now: time.Now, Getenv: getenv}
+	f.Server = func() (string, error) { return ResolveServer(*g, getenv) }
 	f.Client = sync.OnceValues(func() (*client.Client, error) {
 		t, err := Resolve(*g, getenv)
 		if err != nil {
 			return nil, err
 		}
-		return client.New(t.Server, t.Token, client.WithUserAgent("wingctl/"+build.Version)), nil
+		opts := []client.Option{client.WithUserAgent("wingctl/" + build.Version)}
+		if t.Login != nil {
+			// The ID token is asked for before each request, so that a long
+			// run (approve --wait) renews it as it nears expiry.
+			src := sso.NewSource(sso.Credentials{Path: t.TokenSource}, t.Server, *t.Login, sso.HTTPClient())
+			opts = append(opts, client.WithTokenSource(src.Token))
+		}
+		return client.New(t.Server, t.Token, opts...), nil
 	})
 	return f
 }

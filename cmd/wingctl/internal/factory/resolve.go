@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/sso"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/domain"
 )
@@ -21,13 +22,16 @@ import (
 // address wingmand listens on by default.
 const DefaultServer = "http://" + config.DefaultListen
 
-// Target is the server wingctl talks to and the token it sends there.
+// Target is the server wingctl talks to and the credential it sends there.
 type Target struct {
 	Server string
 	Token  string
-	// TokenSource names where Token came from: a flag, a variable or a
-	// file path.
+	// TokenSource names where the credential came from: a flag, a
+	// variable or a file path.
 	TokenSource string
+	// Login, when not nil, is the "wingctl login" of Server, whose ID
+	// token is sent instead of Token.
+	Login *sso.Login
 }
 
 // fileConfig is wingctl's config file.
@@ -36,69 +40,104 @@ type fileConfig struct {
 	Token  string `yaml:"token"`
 }
 
-// Resolve picks the server and token: flags, then WINGMAN_SERVER and
-// WINGMAN_TOKEN, then the config file. Only for a loopback server does it
-// fall back to wingmand's bootstrap admin token, so that a local user can
-// use wingctl right after starting wingmand, and that secret never leaves
-// the host. Without any token it fails before a request is sent.
-func Resolve(g cmdutil.GlobalFlags, getenv func(string) string) (Target, error) {
-	cfgPath := config.ClientConfigFile(getenv)
-	var (
-		file    *fileConfig
-		fileErr error
-	)
-	// The file is read only when a flag or variable leaves a gap, and once.
-	readFile := func() *fileConfig {
-		if file == nil && fileErr == nil {
-			file, fileErr = loadFile(cfgPath)
-		}
-		if file == nil {
-			return &fileConfig{}
-		}
-		return file
-	}
+// resolver reads the config file only when a flag or variable leaves a
+// gap, and then once.
+type resolver struct {
+	getenv  func(string) string
+	cfgPath string
+	cfg     *fileConfig
+	cfgErr  error
+}
 
-	var t Target
-	serverSource := ""
-	switch {
-	case g.Server != "":
-		t.Server, serverSource = g.Server, "--server"
-	case getenv("WINGMAN_SERVER") != "":
-		t.Server, serverSource = getenv("WINGMAN_SERVER"), "WINGMAN_SERVER"
-	case readFile().Server != "":
-		t.Server, serverSource = readFile().Server, cfgPath
-	default:
-		t.Server, serverSource = DefaultServer, "default"
+func newResolver(getenv func(string) string) *resolver {
+	return &resolver{getenv: getenv, cfgPath: config.ClientConfigFile(getenv)}
+}
+
+func (r *resolver) file() (*fileConfig, error) {
+	if r.cfg == nil && r.cfgErr == nil {
+		r.cfg, r.cfgErr = loadFile(r.cfgPath)
 	}
+	return r.cfg, r.cfgErr
+}
+
+// server picks the server: --server, then WINGMAN_SERVER, then the config
+// file, then the default.
+func (r *resolver) server(g cmdutil.GlobalFlags) (string, error) {
+	s, source := g.Server, "--server"
+	if s == "" {
+		s, source = r.getenv("WINGMAN_SERVER"), "WINGMAN_SERVER"
+	}
+	if s == "" {
+		f, err := r.file()
+		if err != nil {
+			return "", err
+		}
+		s, source = f.Server, r.cfgPath
+	}
+	if s == "" {
+		s, source = DefaultServer, "default"
+	}
+	server, err := normalizeServer(s)
+	if err != nil {
+		return "", cmdutil.FlagErrorf("server %q (from %s): %v", s, source, err)
+	}
+	return server, nil
+}
+
+// ResolveServer picks the server as Resolve does, without a token.
+func ResolveServer(g cmdutil.GlobalFlags, getenv func(string) string) (string, error) {
+	return newResolver(getenv).server(g)
+}
+
+// Resolve picks the server and the credential: --token, then
+// WINGMAN_TOKEN, then the login "wingctl login" made for that server, then
+// the config file's token. Only for a loopback server does it fall back to
+// wingmand's bootstrap admin token, so that a local user can use wingctl
+// right after starting wingmand, and that secret never leaves the host.
+// A login ranks above the config file because logging in is the later and
+// more deliberate act; "wingctl logout" goes back to the file's token.
+// Without any credential it fails before a request is sent.
+func Resolve(g cmdutil.GlobalFlags, getenv func(string) string) (Target, error) {
+	r := newResolver(getenv)
+	server, err := r.server(g)
+	if err != nil {
+		return Target{}, err
+	}
+	t := Target{Server: server}
 	switch {
 	case g.Token != "":
 		t.Token, t.TokenSource = g.Token, "--token"
+		return t, nil
 	case getenv("WINGMAN_TOKEN") != "":
 		t.Token, t.TokenSource = getenv("WINGMAN_TOKEN"), "WINGMAN_TOKEN"
-	case readFile().Token != "":
-		t.Token, t.TokenSource = readFile().Token, cfgPath
+		return t, nil
 	}
-	if fileErr != nil {
-		return Target{}, fileErr
-	}
-
-	server, err := normalizeServer(t.Server)
+	creds := sso.Credentials{Path: sso.CredentialsPath(getenv)}
+	login, ok, err := creds.Get(server)
 	if err != nil {
-		return Target{}, cmdutil.FlagErrorf("server %q (from %s): %v", t.Server, serverSource, err)
+		return Target{}, err
 	}
-	t.Server = server
-
-	if t.Token == "" && isLoopback(server) {
+	if ok {
+		t.Login, t.TokenSource = &login, creds.Path
+		return t, nil
+	}
+	f, err := r.file()
+	if err != nil {
+		return Target{}, err
+	}
+	if f.Token != "" {
+		t.Token, t.TokenSource = f.Token, r.cfgPath
+		return t, nil
+	}
+	if isLoopback(server) {
 		adminPath := filepath.Join(config.DefaultDataDir(getenv), config.AdminTokenFile)
 		if b, err := os.ReadFile(adminPath); err == nil {
 			t.Token, t.TokenSource = strings.TrimSpace(string(b)), adminPath
+			return t, nil
 		}
 	}
-	if t.Token == "" {
-		return Target{}, fmt.Errorf("%w: no token for %s; pass --token, set WINGMAN_TOKEN or put token: in %s",
-			domain.ErrUnauthenticated, server, cfgPath)
-	}
-	return t, nil
+	return Target{}, fmt.Errorf("%w: no token for %s; run wingctl login, pass --token, set WINGMAN_TOKEN or put token: in %s",
+		domain.ErrUnauthenticated, server, r.cfgPath)
 }
 
 // loadFile reads the config file; a missing file is an empty config, a

@@ -2,12 +2,16 @@ package factory
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/iostreams"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/sso"
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
@@ -155,7 +159,85 @@ func TestResolveErrors(t *testing.T) {
 		t.Errorf("bad scheme: err = %v, want a usage error", err)
 	}
 	_, err = Resolve(cmdutil.GlobalFlags{}, e.getenv)
-	if err == nil || err.Error() != "not authenticated: no token for http://127.0.0.1:8470; pass --token, set WINGMAN_TOKEN or put token: in "+e.configFile {
+	if err == nil || err.Error() != "not authenticated: no token for http://127.0.0.1:8470; run wingctl login, pass --token, set WINGMAN_TOKEN or put token: in "+e.configFile {
 		t.Errorf("no token: err = %v", err)
+	}
+}
+
+// A login ranks below --token and WINGMAN_TOKEN, above the config file and
+// the admin token, and is only ever sent to the server it was made for.
+func TestResolveLogin(t *testing.T) {
+	const local = "http://127.0.0.1:8470"
+	tests := []struct {
+		name       string
+		flags      cmdutil.GlobalFlags
+		vars       map[string]string
+		loginFor   string
+		wantToken  string
+		wantSource string
+	}{
+		{name: "login beats file and admin token", loginFor: local, wantSource: "credentials"},
+		{name: "env beats login", loginFor: local, vars: map[string]string{"WINGMAN_TOKEN": "env-tok"},
+			wantToken: "env-tok", wantSource: "WINGMAN_TOKEN"},
+		{name: "flag beats login", loginFor: local, flags: cmdutil.GlobalFlags{Token: "flag-tok"},
+			wantToken: "flag-tok", wantSource: "--token"},
+		{name: "another server's login is not sent", loginFor: "https://other.lan",
+			wantToken: "file-tok", wantSource: "config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "token: file-tok\n", "admin-tok")
+			for k, v := range tt.vars {
+				e.vars[k] = v
+			}
+			creds := sso.Credentials{Path: sso.CredentialsPath(e.getenv)}
+			if err := creds.Put(tt.loginFor, sso.Login{IDToken: "id-tok", Expiry: time.Now().Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Resolve(tt.flags, e.getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSource := map[string]string{"config": e.configFile, "credentials": creds.Path}[tt.wantSource]
+			if wantSource == "" {
+				wantSource = tt.wantSource
+			}
+			if got.Token != tt.wantToken || got.TokenSource != wantSource || (got.Login != nil) != (tt.wantSource == "credentials") {
+				t.Errorf("got %+v, want token %q from %s", got, tt.wantToken, wantSource)
+			}
+		})
+	}
+
+	e := newEnv(t, "", "")
+	write(t, sso.CredentialsPath(e.getenv), "{broken")
+	if _, err := Resolve(cmdutil.GlobalFlags{}, e.getenv); err == nil {
+		t.Error("a broken credentials file was ignored")
+	}
+}
+
+// The factory's client sends the login's ID token.
+func TestFactorySendsLogin(t *testing.T) {
+	var auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		_, _ = w.Write([]byte(`{"kind":"user","name":"Bob"}`))
+	}))
+	defer srv.Close()
+	e := newEnv(t, "", "")
+	if err := (sso.Credentials{Path: sso.CredentialsPath(e.getenv)}).Put(srv.URL, sso.Login{IDToken: "id-tok", Expiry: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, _ := iostreams.Test()
+	f := New(ios, e.getenv)
+	f.Globals.Server = srv.URL
+	c, err := f.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Whoami(t.Context()); err != nil || auth != "Bearer id-tok" {
+		t.Errorf("Authorization = %q (%v), want the login's ID token", auth, err)
+	}
+	if s, err := f.Server(); err != nil || s != srv.URL {
+		t.Errorf("Server() = %q, %v", s, err)
 	}
 }

@@ -7,10 +7,13 @@ import (
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/audit"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/facts"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/incidents"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/login"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/logout"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/plans"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/reject"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/status"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/tokens"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/users"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/version"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/whoami"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/workers"
@@ -29,13 +32,17 @@ workers observed, the incidents and the plans proposed to fix them, approves
 or rejects plans, and manages workers, tokens and the audit log.
 
 The server is --server, else $WINGMAN_SERVER, else "server:" in the config
-file, else http://127.0.0.1:8470. The token is --token, else $WINGMAN_TOKEN,
-else "token:" in the config file ($XDG_CONFIG_HOME/wingman/config.yaml or
+file, else http://127.0.0.1:8470. The credential is --token, else
+$WINGMAN_TOKEN, else your "wingctl login" to that server, else "token:" in
+the config file ($XDG_CONFIG_HOME/wingman/config.yaml or
 ~/.config/wingman/config.yaml), else, for a server on this host only, the
 admin token wingmand wrote to its data directory on first start.
 
 ` + cmdutil.ExitCodesHelp,
-		Example: `  # See what needs attention
+		Example: `  # Log in through single sign-on (a device code over SSH)
+  wingctl login --server https://wingman.lan
+
+  # See what needs attention
   wingctl status
   wingctl incidents list --state open
   wingctl plans show pl-7f3a
@@ -55,7 +62,7 @@ admin token wingmand wrote to its data directory on first start.
 	g := f.Globals
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&g.Server, "server", "", "wingmand URL (default $WINGMAN_SERVER, config file, or "+"http://127.0.0.1:8470)")
-	pf.StringVar(&g.Token, "token", "", "API token (default $WINGMAN_TOKEN, config file, or the local admin token)")
+	pf.StringVar(&g.Token, "token", "", "API token (default $WINGMAN_TOKEN, your wingctl login, the config file, or the local admin token)")
 	pf.VarP(&g.Output, "output", "o", "output format: table, json or yaml")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return output.Formats, cobra.ShellCompDirectiveNoFileComp
@@ -64,6 +71,9 @@ admin token wingmand wrote to its data directory on first start.
 	cmd.AddCommand(
 		status.NewCmdStatus(f, nil),
 		whoami.NewCmdWhoami(f, nil),
+		login.NewCmdLogin(f, nil),
+		logout.NewCmdLogout(f, nil),
+		users.NewCmdUsers(f),
 		incidents.NewCmdIncidents(f),
 		plans.NewCmdPlans(f),
 		approve.NewCmdApprove(f, nil),

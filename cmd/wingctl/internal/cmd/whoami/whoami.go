@@ -4,6 +4,7 @@ package whoami
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,18 +20,22 @@ type WhoamiOptions struct {
 	IO     *iostreams.IOStreams
 	Client func() (*client.Client, error)
 	Format output.Format
+	Now    func() time.Time
 }
 
 // NewCmdWhoami returns "wingctl whoami"; runF replaces the run in tests.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(*WhoamiOptions) error) *cobra.Command {
-	opts := &WhoamiOptions{IO: f.IOStreams, Client: f.Client}
+	opts := &WhoamiOptions{IO: f.IOStreams, Client: f.Client, Now: f.Now}
 	return &cobra.Command{
 		Use:   "whoami",
-		Short: "Show who your token acts as",
-		Long: `Show the user (or worker) your token acts as and its role. Useful to check
-that a token works: it exits 6 when the token is missing or not accepted.`,
+		Short: "Show who your token or login acts as",
+		Long: `Show the user (or worker) your token or "wingctl login" acts as, its role,
+and when the credential expires. A login renews itself before then, so its
+expiry moves on. Useful to check that a credential works: it exits 6 when it
+is missing or not accepted, and 5 when you are signed in without a role.`,
 		Example: `  wingctl whoami
-  wingctl --token "$NEW_TOKEN" whoami`,
+  wingctl --token "$NEW_TOKEN" whoami
+  wingctl whoami -o json | jq -r .role`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Format = f.Format()
@@ -61,7 +66,12 @@ func whoamiRun(ctx context.Context, opts *WhoamiOptions) error {
 			t.Row("Role:", string(p.Role))
 			t.Row("User ID:", p.UserID)
 		}
-		t.Row("Token ID:", p.TokenID)
+		if p.TokenID != "" {
+			t.Row("Token ID:", p.TokenID)
+		}
+		if p.ExpiresAt != nil {
+			t.Row("Expires:", output.Stamp(opts.Now(), p.ExpiresAt))
+		}
 		t.Row("Server:", c.BaseURL())
 		return t.Flush()
 	})
