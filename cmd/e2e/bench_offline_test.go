@@ -113,6 +113,7 @@ func BenchmarkOfflineDrain100(b *testing.B) {
 			seedBacklog(b, ws[j].dir, id, backlog, time.Minute)
 			ws[j].start()
 		}
+		time.Sleep(5 * time.Second) // the workers' first heartbeats and long polls settle
 		quiet := probeIngest(b, d, probe.Token, 10*time.Second, nil)
 		b.StartTimer()
 		l.setDown(false)

@@ -5,8 +5,6 @@
 package api
 
 import (
-	"golang.org/x/time/rate"
-
 	"log/slog"
 	"net/http"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/wingman-dev/wingman/core/advisor"
 	"github.com/wingman-dev/wingman/core/approval"
 	"github.com/wingman-dev/wingman/core/auth"
+	"github.com/wingman-dev/wingman/core/backlog"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
 	"github.com/wingman-dev/wingman/core/ingest"
@@ -47,11 +46,10 @@ type Config struct {
 	// OnlineWindow is how recent a heartbeat must be for a worker to count
 	// as online.
 	OnlineWindow time.Duration
-	// SyncLimiter, when set, admits envelopes a worker sends from its
-	// offline backlog (domain.BacklogHeader); the rest are answered 429
-	// with Retry-After, so live reports keep their latency while workers
-	// drain.
-	SyncLimiter *rate.Limiter
+	// SyncGate, when set, admits envelopes a worker sends from its offline
+	// backlog (domain.BacklogHeader); the rest are answered 429 with
+	// Retry-After, so live reports keep their latency while workers drain.
+	SyncGate *backlog.Gate
 	// Ready reports whether the server should receive traffic.
 	Ready func() error
 	// SignIn is what GET /api/v1/auth/config tells wingctl about single

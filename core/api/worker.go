@@ -15,9 +15,13 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 	if err := auth.RequireWorker(p, ""); err != nil {
 		return err
 	}
-	if r.Header.Get(domain.BacklogHeader) != "" && s.SyncLimiter != nil && !s.SyncLimiter.Allow() {
-		w.Header().Set("Retry-After", "1")
-		return fmt.Errorf("backlog sync is at its rate limit; send again after a second: %w", domain.ErrRateLimited)
+	if r.Header.Get(domain.BacklogHeader) != "" && s.SyncGate != nil {
+		release, ok := s.SyncGate.TryAdmit(r.Context(), backlogWait)
+		if !ok {
+			w.Header().Set("Retry-After", "1")
+			return fmt.Errorf("backlog sync is at its limit; send again after a second: %w", domain.ErrRateLimited)
+		}
+		defer release()
 	}
 	body, err := readBody(w, r, s.MaxBody)
 	if err != nil {
@@ -42,6 +46,10 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 	writeJSON(w, status, resp)
 	return nil
 }
+
+// backlogWait is how long a backlog envelope waits for a slot before it is
+// told to come back later.
+const backlogWait = 2 * time.Second
 
 // nextTask is a worker's long poll: it answers with the worker's oldest
 // queued task, or waits up to ?wait= for one to be queued, then answers

@@ -17,8 +17,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/time/rate"
-
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/ingest"
 	"github.com/wingman-dev/wingman/core/offline"
@@ -31,13 +29,13 @@ type Ingester interface {
 }
 
 // Puller pulls backlogs. Its zero value is not usable: Store, Ingest,
-// Limiter, HTTP and Log are required.
+// Gate, HTTP and Log are required.
 type Puller struct {
-	Store   store.Store
-	Ingest  Ingester
-	Limiter *rate.Limiter
-	HTTP    *http.Client
-	Log     *slog.Logger
+	Store  store.Store
+	Ingest Ingester
+	Gate   *Gate
+	HTTP   *http.Client
+	Log    *slog.Logger
 }
 
 // pullers bounds how many workers are pulled at once; the rate limit
@@ -104,10 +102,12 @@ func (p *Puller) Pull(ctx context.Context, w domain.Worker) (int, error) {
 			return n, fmt.Errorf("pull %s: pending list: %w", w.ID, err)
 		}
 		for _, it := range list.Files {
-			if err := p.Limiter.Wait(ctx); err != nil {
+			release, err := p.Gate.Admit(ctx)
+			if err != nil {
 				return n, err
 			}
 			stored, err := p.one(ctx, w, it.Name)
+			release()
 			if err != nil {
 				return n, err
 			}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/time/rate"
 
 	"github.com/wingman-dev/wingman/core/advisor"
 	"github.com/wingman-dev/wingman/core/api"
@@ -107,9 +106,9 @@ type Daemon struct {
 	advisor  *advisor.Advisor
 	server   *api.Server
 	ingest   *ingest.Service
-	// syncLimiter paces envelopes from offline backlogs.
-	syncLimiter *rate.Limiter
-	stopping    atomic.Bool
+	// syncGate paces envelopes from offline backlogs.
+	syncGate *backlog.Gate
+	stopping atomic.Bool
 }
 
 // An Option adds to what New builds.
@@ -148,9 +147,8 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 	d := &Daemon{cfg: cfg, log: log, store: st, policy: pol, hub: events.NewHub()}
 	d.approval = &approval.Service{Store: st, Policy: pol.Current, Hub: d.hub, Now: now, OfflineGrace: cfg.OfflineGrace}
 	d.advisor = &advisor.Advisor{Approvals: d.approval, Now: now}
-	// One limit for every backlog, pushed or pulled: a burst of a few
-	// seconds' worth lets one worker's short backlog through at once.
-	d.syncLimiter = rate.NewLimiter(rate.Limit(cfg.SyncRate), max(1, int(cfg.SyncRate)))
+	// One gate for every backlog, pushed or pulled.
+	d.syncGate = backlog.NewGate(cfg.SyncRate, syncSlots)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := api.NewMetrics(reg)
@@ -158,7 +156,7 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		TaskLease: cfg.TaskLease, Counted: metrics.Ingested}
 	d.server = api.New(api.Config{
 		Store: st, Auth: authn, SignIn: signIn, Approvals: d.approval,
-		Ingest: d.ingest, SyncLimiter: d.syncLimiter,
+		Ingest: d.ingest, SyncGate: d.syncGate,
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
 		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
@@ -330,9 +328,13 @@ func (d *Daemon) sweep(ctx context.Context) {
 	})
 }
 
+// syncSlots is how many backlog envelopes are stored at once: with one
+// database writer, a live report then waits behind at most these.
+const syncSlots = 2
+
 // pullBacklogs pulls the offline backlogs of workers that serve one.
 func (d *Daemon) pullBacklogs(ctx context.Context) {
-	p := &backlog.Puller{Store: d.store, Ingest: d.ingest, Limiter: d.syncLimiter, Log: d.log,
+	p := &backlog.Puller{Store: d.store, Ingest: d.ingest, Gate: d.syncGate, Log: d.log,
 		HTTP: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			Proxy:       http.ProxyFromEnvironment,
 			DialContext: (&net.Dialer{Timeout: 3 * time.Second}).DialContext,

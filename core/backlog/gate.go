@@ -1,0 +1,59 @@
+package backlog
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Gate admits envelopes from offline backlogs, pushed or pulled: at most
+// a rate a second, and at most a few being stored at once. The rate keeps
+// the total load down; the slots keep a live report from queueing behind
+// many backlog writes for the one database writer.
+type Gate struct {
+	limiter *rate.Limiter
+	slots   chan struct{}
+}
+
+// NewGate admits perSecond envelopes a second, slots at a time.
+func NewGate(perSecond float64, slots int) *Gate {
+	return &Gate{limiter: rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond))), slots: make(chan struct{}, max(1, slots))}
+}
+
+// TryAdmit admits one envelope if the rate allows it and a slot frees up
+// within wait; release gives the slot back once the envelope is stored.
+func (g *Gate) TryAdmit(ctx context.Context, wait time.Duration) (release func(), ok bool) {
+	if !g.limiter.Allow() {
+		return nil, false
+	}
+	release = func() { <-g.slots }
+	select {
+	case g.slots <- struct{}{}:
+		return release, true
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return release, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
+}
+
+// Admit waits until one envelope may go, for the puller, which has
+// nothing better to do meanwhile.
+func (g *Gate) Admit(ctx context.Context) (release func(), err error) {
+	if err := g.limiter.Wait(ctx); err != nil {
+		return nil, err
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return func() { <-g.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
