@@ -43,6 +43,8 @@ bench:
 	$(GO) test ./core/daemon -run '^$$' -bench ApprovalToTaskStart -benchtime 300x
 	$(GO) test ./core/daemon -run '^$$' -bench QueueThroughput -benchtime 5000x
 	$(GO) test ./cmd/e2e -run '^$$' -bench WorkerIdle -benchtime 1x
+	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineReconnect -benchtime 1x
+	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineDrain100 -benchtime 1x
 
 clean:
 	rm -rf $(BIN)
