@@ -16,18 +16,19 @@ import (
 )
 
 // seedBacklog fills a worker's buffer folder with n facts envelopes, one
-// every step back from now, as a worker cut off for that long writes them.
-func seedBacklog(b *testing.B, dir, worker string, n int, step time.Duration) time.Time {
+// every step back from from, as a worker cut off for that long writes them;
+// pad makes each about that many bytes larger.
+func seedBacklog(b testing.TB, dir, worker string, n int, from time.Time, step time.Duration, pad int) time.Time {
 	b.Helper()
-	o, err := offline.Open(dir, offline.Options{MaxBytes: 100 << 20, MaxAge: 48 * time.Hour})
+	o, err := offline.Open(dir, offline.Options{MaxBytes: 100 << 20, MaxAge: 100 * time.Hour})
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now().UTC()
 	for i := 0; i < n; i++ {
-		at := now.Add(-time.Duration(i) * step)
+		at := from.Add(-time.Duration(i) * step)
 		payload, _ := json.Marshal(domain.FactsPayload{Facts: []domain.WireFact{
-			{Type: "host", Name: worker, Status: "up", Attrs: map[string]any{"cpu_percent": i % 100, "mem_used": 1 << 30}},
+			{Type: "host", Name: worker, Status: "up", Attrs: map[string]any{"cpu_percent": i % 100, "mem_used": 1 << 30,
+				"note": strings.Repeat("x", pad)}},
 			{Type: "container", Name: "web", Status: "running", Attrs: map[string]any{"image": "nginx:1.25", "restart_count": i}},
 		}})
 		if _, err := o.Put(domain.Envelope{ID: fmt.Sprintf("seed-%s-%d", worker, i), WorkerID: worker, SiteName: "Site A",
@@ -35,7 +36,7 @@ func seedBacklog(b *testing.B, dir, worker string, n int, step time.Duration) ti
 			b.Fatal(err)
 		}
 	}
-	return now
+	return from
 }
 
 // BenchmarkOfflineReconnect: a worker comes back with a 24-hour backlog at
@@ -54,7 +55,7 @@ func BenchmarkOfflineReconnect(b *testing.B) {
 		l.setDown(true)
 		w := newWorkerProc(b, d, l.url(), "w1", wk.Token, "WORKER_COLLECT_INTERVAL=1h")
 		w.stop()
-		newest := seedBacklog(b, w.dir, "w1", 1440, time.Minute)
+		newest := seedBacklog(b, w.dir, "w1", 1440, time.Now().UTC(), time.Minute, 0)
 		w.start()
 		time.Sleep(2 * time.Second) // the worker is up, retrying
 		b.StartTimer()
@@ -110,7 +111,7 @@ func BenchmarkOfflineDrain100(b *testing.B) {
 			d.mustJSON(admin, &wk, "workers", "add", id, "--site", "Site A")
 			ws[j] = newWorkerProc(b, d, l.url(), id, wk.Token, "WORKER_COLLECT_INTERVAL=1h", "WORKER_LOG_LEVEL=warn")
 			ws[j].stop()
-			seedBacklog(b, ws[j].dir, id, backlog, time.Minute)
+			seedBacklog(b, ws[j].dir, id, backlog, time.Now().UTC(), time.Minute, 0)
 			ws[j].start()
 		}
 		time.Sleep(5 * time.Second) // the workers' first heartbeats and long polls settle

@@ -95,8 +95,10 @@ func Open(dir string, opt Options) (*Outbox, error) {
 	if q, err := os.ReadDir(o.quarantineDir); err == nil {
 		o.quarantined = len(q)
 	}
+	// A cap lowered since the last run holds from the start.
 	o.mu.Lock()
 	o.expire()
+	o.makeRoom(0, domain.GapCap)
 	o.mu.Unlock()
 	return o, nil
 }

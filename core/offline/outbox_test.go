@@ -330,3 +330,23 @@ func TestGapsReachTheControlPlane(t *testing.T) {
 		t.Errorf("after the confirmation = %+v; want only the second gap", left)
 	}
 }
+
+// TestLoweredCapHoldsAtOpen: a buffer opened with a cap below what it
+// holds drops the oldest droppable files at once.
+func TestLoweredCapHoldsAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{t0}
+	o := open(t, dir, 1<<20, c)
+	for i := 0; i < 20; i++ {
+		if _, err := o.Put(envelope(domain.PayloadFacts, t0.Add(time.Duration(i)*time.Second), 1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o = open(t, dir, 10<<10, c)
+	if n := onDisk(t, dir); n > 10<<10 {
+		t.Errorf("%d bytes on disk after opening with a 10 KiB cap", n)
+	}
+	if g := o.Gaps(); len(g) != 1 || g[0].Reason != domain.GapCap || !g[0].From.Equal(t0) {
+		t.Errorf("gaps = %+v, want the oldest facts dropped for the cap", g)
+	}
+}
