@@ -25,7 +25,10 @@ type Factory struct {
 	IOStreams *iostreams.IOStreams
 	Globals   *GlobalFlags
 	Client    func() (*client.Client, error)
-	Now       func() time.Time
+	// ForgetClient makes the next Client resolve the credential again,
+	// as after a login made in the same run (the TUI's).
+	ForgetClient func()
+	Now          func() time.Time
 	// Server resolves the server alone, for the commands that need no
 	// token: login and logout.
 	Server func() (string, error)

@@ -21,7 +21,13 @@ func New(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory 
 	g := &cmdutil.GlobalFlags{Output: output.Table}
 	f := &cmdutil.Factory{IOStreams: ios, Globals: g, Now: time.Now, Getenv: getenv}
 	f.Server = func() (string, error) { return ResolveServer(*g, getenv) }
-	f.Client = sync.OnceValues(func() (*client.Client, error) {
+	var (
+		mu     sync.Mutex
+		cached *client.Client
+		err    error
+		built  bool
+	)
+	resolve := func() (*client.Client, error) {
 		t, err := Resolve(*g, getenv)
 		if err != nil {
 			return nil, err
@@ -34,6 +40,20 @@ func New(ios *iostreams.IOStreams, getenv func(string) string) *cmdutil.Factory 
 			opts = append(opts, client.WithTokenSource(src.Token))
 		}
 		return client.New(t.Server, t.Token, opts...), nil
-	})
+	}
+	f.Client = func() (*client.Client, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !built {
+			cached, err = resolve()
+			built = true
+		}
+		return cached, err
+	}
+	f.ForgetClient = func() {
+		mu.Lock()
+		built = false
+		mu.Unlock()
+	}
 	return f
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/reject"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/status"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/tokens"
+	tuicmd "github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/tui"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/users"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/version"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/whoami"
@@ -52,8 +53,17 @@ admin token wingmand wrote to its data directory on first start.
 
   # Talk to another server
   WINGMAN_SERVER=https://wingman.lan WINGMAN_TOKEN=... wingctl plans list -o json`,
-		Args:          rootArgs,
-		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args: rootArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// On a terminal wingctl alone is the console; in a script or a
+			// pipe it is the help.
+			if !f.IOStreams.IsStdinTTY() || !f.IOStreams.IsStdoutTTY() {
+				return cmd.Help()
+			}
+			console := tuicmd.NewCmdTUI(f, nil)
+			console.SetContext(cmd.Context())
+			return console.RunE(console, nil)
+		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -72,6 +82,7 @@ admin token wingmand wrote to its data directory on first start.
 		status.NewCmdStatus(f, nil),
 		whoami.NewCmdWhoami(f, nil),
 		login.NewCmdLogin(f, nil),
+		tuicmd.NewCmdTUI(f, nil),
 		logout.NewCmdLogout(f, nil),
 		users.NewCmdUsers(f),
 		incidents.NewCmdIncidents(f),
