@@ -53,7 +53,12 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	readers := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(readers)
+	// Keep every reader open: database/sql keeps 2 idle by default, and
+	// opening a SQLite connection on each busy moment costs more than the
+	// query (a dashboard runs several at once).
+	reader.SetMaxIdleConns(readers)
 	db := sqlstore.New(writer, reader, dialect)
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
