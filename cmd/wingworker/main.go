@@ -16,6 +16,7 @@ import (
 
 	"github.com/wingman-dev/wingman/cmd/wingworker/agent"
 	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/plugins/sandbox"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -49,6 +50,7 @@ Example:
 `
 
 func main() {
+	sandbox.Main() // a skill's launcher when started as one; returns otherwise
 	fs := flag.NewFlagSet("wingworker", flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(os.Stderr, usage) }
 	cfgFile := fs.String("config", os.Getenv("WINGMAN_WORKER_CONFIG"), "config file (YAML)")

@@ -1,0 +1,23 @@
+//go:build !linux
+
+// Elsewhere than Linux there is no sandbox: Run always refuses, and the
+// fallback for Python skills on those workers lives beside this package.
+
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+)
+
+// Main returns at once: there is no launcher to be.
+func Main() {}
+
+// Check reports that nothing of the sandbox is available.
+func Check() (Support, error) { return Support{}, nil }
+
+// Run refuses: a degraded sandbox would be no sandbox at all here.
+func Run(context.Context, Spec) (Result, error) {
+	return Result{}, fmt.Errorf("%w: %s has no Landlock or seccomp", ErrUnsupported, runtime.GOOS)
+}
