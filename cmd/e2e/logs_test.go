@@ -43,7 +43,7 @@ func TestLogSummariesKeepSecretsAtTheSite(t *testing.T) {
 	if err := os.WriteFile(logFile, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d.startWorker(t, "logs", worker.Token, "ENABLE_DOCKER=false", "ENABLE_FILE_LOGS=true", "WORKER_LOG_FILES="+logFile)
+	newWorkerProc(t, d, d.url, "logs", worker.Token, "ENABLE_FILE_LOGS=true", "WORKER_LOG_FILES="+logFile)
 	waitWorker(t, d, "logs")
 	f, err := os.OpenFile(logFile, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

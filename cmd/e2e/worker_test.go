@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,35 +16,6 @@ import (
 const crashThenRun = `n=$(cat /count 2>/dev/null || echo 0); n=$((n+1)); echo $n > /count; ` +
 	`if [ $n -le 3 ]; then echo "crash $n"; exit 3; fi; exec sleep 3600`
 
-// startWorker runs the real wingworker against d.
-func (d *daemon) startWorker(t *testing.T, id, token string, extraEnv ...string) *bytes.Buffer {
-	t.Helper()
-	var log bytes.Buffer
-	cmd := exec.Command(filepath.Join(bin, "wingworker"))
-	cmd.Env = append(cleanEnv(d.home), append([]string{"WORKER_ID=" + id, "WORKER_SITE_NAME=Site A",
-		"CONTROL_PLANE_URL=" + d.url, "WORKER_TOKEN=" + token, "WORKER_COLLECT_INTERVAL=1s",
-		"ENABLE_FILE_LOGS=false", "OFFLINE_BUFFER_DIR=" + t.TempDir()}, extraEnv...)...)
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("wingworker did not stop on SIGTERM:\n%s", log.String())
-		}
-		if t.Failed() {
-			t.Logf("wingworker log:\n%s", log.String())
-		}
-	})
-	return &log
-}
-
 // TestWorkerRestartsACrashedContainer is the worker issue's end-to-end
 // path: a real container crashes in a loop, the real wingworker reports
 // it, wingmand proposes a restart, an operator approves it with
@@ -59,7 +27,7 @@ func TestWorkerRestartsACrashedContainer(t *testing.T) {
 	var op, worker struct{ Token string }
 	d.mustJSON(admin, &op, "tokens", "create", "--role", "operator", "--name", "olive")
 	d.mustJSON(admin, &worker, "workers", "add", "site-a-docker", "--site", "Site A")
-	d.startWorker(t, "site-a-docker", worker.Token)
+	newWorkerProc(t, d, d.url, "site-a-docker", worker.Token, "ENABLE_DOCKER=true")
 
 	name := dockertest.Run(t, "--restart", "on-failure:2", dockertest.Image, "sh", "-c", crashThenRun)
 
@@ -147,7 +115,7 @@ func TestWorkerRefusesWhatItCannotDo(t *testing.T) {
 	var op, worker struct{ Token string }
 	d.mustJSON(admin, &op, "tokens", "create", "--role", "operator", "--name", "olive")
 	d.mustJSON(admin, &worker, "workers", "add", "nodocker", "--site", "Site A")
-	d.startWorker(t, "nodocker", worker.Token, "ENABLE_DOCKER=false")
+	newWorkerProc(t, d, d.url, "nodocker", worker.Token)
 	waitWorker(t, d, "nodocker")
 	d.ingest(worker.Token, crashEnvelope("nodocker", "web"))
 	var incs []domain.Incident
