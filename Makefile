@@ -45,6 +45,8 @@ bench:
 	$(GO) test ./cmd/e2e -run '^$$' -bench WorkerIdle -benchtime 1x
 	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineReconnect -benchtime 1x
 	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineDrain100 -benchtime 1x
+	$(GO) test ./core/api -run '^$$' -bench DashboardRender1MHistory -benchtime 300x
+	$(GO) test ./tui/views -run '^$$' -bench DashboardView
 
 clean:
 	rm -rf $(BIN)

@@ -10,4 +10,7 @@ var (
 	// ErrNoRollback is wrapped by the Rollback of a plugin whose actions
 	// cannot be undone; their blast radius should say reversible: false.
 	ErrNoRollback = errors.New("plugins: rollback not supported")
+	// ErrReadOnly is wrapped when a read-only plugin (a sandboxed skill)
+	// is registered or asked to run an action.
+	ErrReadOnly = errors.New("plugins: read-only plugin; its actions never run")
 )

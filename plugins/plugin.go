@@ -42,3 +42,17 @@ type Plugin interface {
 	ValidatePost(ctx context.Context, a Action, r Result) error
 	Rollback(ctx context.Context, a Action, r Result) error
 }
+
+// ReadOnly is implemented by plugins that may observe but never act, such
+// as sandboxed skills. Registry.Register refuses one whose ReadOnly is
+// true and Run never runs it, so its actions are neither advertised nor
+// executed, whoever wires it.
+type ReadOnly interface {
+	ReadOnly() bool
+}
+
+// readOnly reports whether p says it is read-only.
+func readOnly(p Plugin) bool {
+	ro, ok := p.(ReadOnly)
+	return ok && ro.ReadOnly()
+}

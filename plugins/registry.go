@@ -31,7 +31,8 @@ func NewRegistry() *Registry {
 
 // Register adds p. It refuses a nil plugin, an empty ID, an ID or action
 // containing a dot (capabilities are written "id.action"), an ID already
-// registered (wrapping domain.ErrConflict), and a plugin without actions.
+// registered (wrapping domain.ErrConflict), a plugin without actions, and
+// a read-only plugin (wrapping ErrReadOnly).
 func (r *Registry) Register(p Plugin) error {
 	if p == nil {
 		return fmt.Errorf("plugins: register: nil plugin")
@@ -42,6 +43,9 @@ func (r *Registry) Register(p Plugin) error {
 	}
 	if strings.Contains(id, ".") {
 		return fmt.Errorf("plugins: register %q: id contains a dot", id)
+	}
+	if readOnly(p) {
+		return fmt.Errorf("plugins: register %q: %w", id, ErrReadOnly)
 	}
 	actions := slices.Clone(p.Actions())
 	if len(actions) == 0 {

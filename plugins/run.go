@@ -27,7 +27,8 @@ const abandonGrace = 5 * time.Second
 //     a.BlastRadius.Reversible. The task is rolled_back when the rollback
 //     succeeded and failed otherwise.
 //
-// A panic in any step is recovered and fails that step. When a.Timeout is
+// A read-only plugin (see ReadOnly) fails validate_pre without any step
+// run. A panic in any step is recovered and fails that step. When a.Timeout is
 // positive it bounds the whole run through ctx; a step still running
 // abandonGrace after that is abandoned and fails. Output is Execute's
 // output, capped by Truncate to maxOutput bytes. Validation records what
@@ -57,6 +58,10 @@ func run(ctx context.Context, p Plugin, a Action, maxOutput int, grace time.Dura
 	if p == nil {
 		res.Validation["pre"] = "no plugin"
 		return fail("validate_pre", errors.New("no plugin"))
+	}
+	if readOnly(p) {
+		res.Validation["pre"] = "refused"
+		return fail("validate_pre", fmt.Errorf("%s: %w", p.ID(), ErrReadOnly))
 	}
 	if a.Timeout > 0 {
 		var cancel context.CancelFunc

@@ -25,9 +25,9 @@ type Options struct {
 	Out    io.Writer
 	// LogFile receives the TUI's log: never the screen.
 	LogFile string
-	// Extra views go after the built-in ones (the dashboard view is
-	// wired by the caller, which knows the dashboards package).
-	Extra func(c *common.Common) []views.View
+	// SpecFile, when set, is the dashboard spec shown first instead of
+	// the overview template.
+	SpecFile string
 }
 
 // Run shows the TUI until the user quits or ctx ends.
@@ -42,10 +42,8 @@ func Run(ctx context.Context, o Options) error {
 	defer cancel()
 	c := &common.Common{Client: o.Client, Styles: common.NewStyles(lipgloss.NewRenderer(o.Out)), Keys: common.DefaultKeys(),
 		Now: time.Now, Ctx: ctx}
-	vs := []views.View{views.NewIncidents(c), views.NewPlans(c), views.NewWorkers(c), views.NewAudit(c)}
-	if o.Extra != nil {
-		vs = append(o.Extra(c), vs...)
-	}
+	vs := []views.View{views.NewDashboard(c, o.SpecFile), views.NewIncidents(c), views.NewPlans(c), views.NewWorkers(c),
+		views.NewAudit(c)}
 	log.Info("tui started", "server", o.Server)
 	p := tea.NewProgram(New(c, o.Server, vs...), tea.WithAltScreen(), tea.WithContext(ctx),
 		tea.WithInput(o.In), tea.WithOutput(o.Out))

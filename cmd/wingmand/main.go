@@ -16,14 +16,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wingman-dev/wingman/cmd/wingworker/agent"
+	"github.com/wingman-dev/wingman/core/api"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/dashboards/document"
+	"github.com/wingman-dev/wingman/dashboards/query"
+	"github.com/wingman-dev/wingman/dashboards/service"
+	"github.com/wingman-dev/wingman/plugins/sandbox"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
+	sandbox.Main() // the local worker's skill launcher when started as one; returns otherwise
 	if err := newRoot().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "wingmand:", err)
 		os.Exit(1)
@@ -41,7 +48,9 @@ func newRoot() *cobra.Command {
 
 On first start wingmand creates a bootstrap admin token and writes it to
 <data-dir>/admin.token (mode 0600); wingctl on the same machine picks it up.
-SIGHUP reloads the policy file.
+SIGHUP reloads the policy file. Dashboards read the built-in named queries
+and, when it exists, <data-dir>/queries.yaml (read at start; a query there
+that could write, or any other problem, stops wingmand with the list).
 
 Settings come from flags, then the environment, then the config file, then
 defaults:
@@ -64,7 +73,27 @@ on; local API tokens keep working beside it):
   OIDC_DEFAULT_ROLE   the role of users in no mapped group: viewer (default),
                       operator, admin, or none to refuse them until an admin
                       gives them one (wingctl users set-role)
-  OIDC_CA_FILE        a CA certificate to trust for the provider`,
+  OIDC_CA_FILE        a CA certificate to trust for the provider
+
+With single sign-on, a web console is served under /web/ (OIDC_CLIENT_ID is
+its client; register <public URL>/web/callback as its redirect URI):
+  WINGMAN_PUBLIC_URL       where browsers reach wingmand, such as
+                           https://wingman.lan (default: each request's host)
+  WINGMAN_TRUSTED_PROXIES  addresses or networks of reverse proxies whose
+                           X-Forwarded-Proto: https is believed (cookies Secure)
+  WINGMAN_WEB_SESSION_TTL  how long a web session lasts at most (default 12h)
+
+Plugins (skills) are kept under <data-dir>/skills: community/ from the
+marketplace, local/ for your own. Settings from the environment:
+  MARKETPLACE_ENABLED  true to search, install and update from the registry
+                       (default false; installed skills are served either way)
+  MARKETPLACE_REPO     github.com/OWNER/NAME[@BRANCH] or an http(s) URL of a
+                       folder in the registry's layout
+                       (default github.com/wingman-plugins/registry)
+  MARKETPLACE_KEYS     YAML file pinning the maintainer keys (with key ids)
+                       and revoked ids; without it no skill is verified
+  PLUGIN_AUTO_UPDATE   true to update installed skills every
+                       PLUGIN_AUTO_UPDATE_INTERVAL (default 6h)`,
 		Example: `  wingmand
   wingmand serve --data-dir ./data --listen 0.0.0.0:8470
   wingmand --local-worker        # the control plane and a worker for this machine, in one go
@@ -88,7 +117,11 @@ on; local API tokens keep working beside it):
 			if err != nil {
 				return err
 			}
-			return run(cmd.Context(), cfg, sso, localWorker || os.Getenv("WINGMAN_LOCAL_WORKER") == "true")
+			console, err := config.LoadWeb(os.Getenv)
+			if err != nil {
+				return err
+			}
+			return run(cmd.Context(), cfg, sso, console, localWorker || os.Getenv("WINGMAN_LOCAL_WORKER") == "true")
 		},
 	}
 	f := serve.Flags()
@@ -143,11 +176,19 @@ func newLogger(cfg config.Daemon) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-func run(parent context.Context, cfg config.Daemon, sso config.OIDC, localWorker bool) error {
+func run(parent context.Context, cfg config.Daemon, sso config.OIDC, console config.Web, localWorker bool) error {
 	log := newLogger(cfg)
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	d, err := daemon.New(ctx, cfg, log, version, daemon.WithOIDC(sso))
+	dash, err := dashboardsOption(cfg, log)
+	if err != nil {
+		return err
+	}
+	skills, err := skillsOption(cfg, log)
+	if err != nil {
+		return err
+	}
+	d, err := daemon.New(ctx, cfg, log, version, daemon.WithOIDC(sso), dash, skills, daemon.WithWeb(console))
 	if err != nil {
 		return err
 	}
@@ -173,6 +214,36 @@ func run(parent context.Context, cfg config.Daemon, sso config.OIDC, localWorker
 		defer stopWorker()
 	}
 	return d.Serve(ctx, ln)
+}
+
+// dashboardsOption serves dashboards with the built-in named queries and
+// those of <data-dir>/queries.yaml when there is one; a queries.yaml with
+// a problem stops wingmand, rather than leave dashboards that break later.
+func dashboardsOption(cfg config.Daemon, log *slog.Logger) (daemon.Option, error) {
+	var (
+		reg *query.Registry
+		err error
+	)
+	source := filepath.Join(cfg.DataDir, "queries.yaml")
+	if fileExists(source) {
+		reg, err = query.Load(source)
+	} else {
+		source = "built-in"
+		reg, err = query.Builtin()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dashboard queries: %w", err)
+	}
+	log.Info("dashboard queries loaded", "source", source, "queries", len(reg.Names()))
+	build := func(st store.Store) (api.Dashboards, error) {
+		return service.New(service.Config{Store: st, Registry: reg, Log: log.With("component", "dashboards")})
+	}
+	return daemon.WithDashboards(build, api.DashboardLimits{MaxBody: document.DefaultMaxBytes}), nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // startLocalWorker runs a worker for this machine beside the control

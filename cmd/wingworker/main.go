@@ -42,6 +42,16 @@ Configuration (environment, over the YAML file):
   OLLAMA_HOST, OLLAMA_MODEL an optional LOCAL model; a cloud endpoint is refused
   OFFLINE_BUFFER_DIR, OFFLINE_BUFFER_MAX_MB, OFFLINE_BUFFER_MAX_HOURS
 
+Skills (plugins from the control plane's marketplace, and your own core skills):
+  WORKER_SKILLS_DIR         core/ holds this worker's trusted skills; run/ the verified copies that run
+                            (default: skills beside OFFLINE_BUFFER_DIR). Its parents must let the
+                            user "nobody" through: skills run as nobody in the sandbox when root.
+  MARKETPLACE_KEYS          YAML file pinning maintainer keys and revoked key ids; every skill the
+                            control plane serves is verified again with these before it loads
+  SKILLS_SYNC_INTERVAL      how often to fetch the control plane's skills (default 1m)
+  SKILLS_ALLOW_DEGRADED_SANDBOX  true runs skills where the kernel lacks Landlock or seccomp;
+                            their results then say so (default false: such skills do not run)
+
 Workers never call a cloud LLM; that is not configurable.
 
 Example:

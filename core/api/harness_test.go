@@ -26,6 +26,7 @@ type env struct {
 	url   string
 	d     *daemon.Daemon
 	admin string
+	cfg   config.Daemon
 }
 
 // stores lists the stores every API test runs on.
@@ -61,7 +62,7 @@ func newEnv(t testing.TB, kind string, policyYAML string, opts ...daemon.Option)
 	}
 	srv := httptest.NewServer(d.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, d: d, admin: strings.TrimSpace(string(tok))}
+	return &env{t: t, url: srv.URL, d: d, admin: strings.TrimSpace(string(tok)), cfg: cfg}
 }
 
 // call sends a request and decodes the answer into out (when not nil).

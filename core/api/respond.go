@@ -47,7 +47,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			if m.status == http.StatusUnauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="wingman"`)
 			}
-			writeJSON(w, m.status, domain.ErrorBody{Error: domain.APIError{Code: m.code, Message: err.Error()}})
+			body := domain.APIError{Code: m.code, Message: err.Error()}
+			var refused *domain.ProblemsError
+			if errors.As(err, &refused) {
+				body.Problems = refused.Problems
+			}
+			writeJSON(w, m.status, domain.ErrorBody{Error: body})
 			return
 		}
 	}

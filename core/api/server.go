@@ -55,17 +55,25 @@ type Config struct {
 	// SignIn is what GET /api/v1/auth/config tells wingctl about single
 	// sign-on.
 	SignIn domain.AuthConfig
+	// Dashboards, when set, serves the dashboard endpoints within
+	// DashboardLimits; without it they answer 404.
+	Dashboards      Dashboards
+	DashboardLimits DashboardLimits
+	// Skills is the plugin marketplace and the installed skills; nil
+	// answers their endpoints 503.
+	Skills Skills
 }
 
 // Server serves the API.
 type Server struct {
 	Config
-	mux *http.ServeMux
+	mux        *http.ServeMux
+	dashboards *dashboardEndpoints
 }
 
 // New builds the server and its routes.
 func New(cfg Config) *Server {
-	s := &Server{Config: cfg, mux: http.NewServeMux()}
+	s := &Server{Config: cfg, mux: http.NewServeMux(), dashboards: newDashboardEndpoints(cfg)}
 	s.routes()
 	return s
 }
@@ -97,6 +105,18 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/auth/config", s.authConfig)
 	s.handle("GET /api/v1/users", s.listUsers)
 	s.handle("PUT /api/v1/users/{id}/role", s.setUserRole)
+	s.handle("POST /api/v1/dashboards/render", s.renderDashboard)
+	s.handle("GET /api/v1/dashboards/templates", s.listDashboardTemplates)
+	s.handle("GET /api/v1/dashboards/templates/{name}", s.getDashboardTemplate)
+	s.handle("POST /api/v1/plans", s.proposePlan)
+	s.handle("GET /api/v1/plugins", s.listSkills)
+	s.handle("POST /api/v1/plugins", s.installSkill)
+	s.handle("GET /api/v1/plugins/market", s.searchSkills)
+	s.handle("GET /api/v1/plugins/market/{id}", s.skillInfo)
+	s.handle("GET /api/v1/plugins/verify", s.verifySkills)
+	s.handle("POST /api/v1/plugins/{id}/update", s.updateSkill)
+	s.handle("DELETE /api/v1/plugins/{id}", s.removeSkill)
+	s.handle("GET /api/v1/worker/skills", s.workerSkills)
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s.Logger, errNoRoute(r))
 	})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/events"
+	"github.com/wingman-dev/wingman/core/policy"
 	"github.com/wingman-dev/wingman/core/store"
 )
 
@@ -16,7 +17,7 @@ import (
 // together.
 func (s *Service) Propose(tx store.Tx, b *events.Batch, author domain.Principal, p *domain.Plan) error {
 	now := s.Now()
-	req, err := s.Policy().Evaluate(p.Actions)
+	req, err := s.requirements(p.Actions)
 	if err != nil {
 		if aerr := audit(tx, author, now, "plan.propose", p.IncidentID, domain.OutcomeRefused, err.Error(),
 			map[string]any{"title": p.Title}); aerr != nil {
@@ -38,4 +39,16 @@ func (s *Service) Propose(tx store.Tx, b *events.Batch, author domain.Principal,
 		"title": p.Title, "incident": p.IncidentID, "required_approvals": p.RequiredApprovals,
 		"expires_at": p.ExpiresAt.Format(time.RFC3339),
 	})
+}
+
+// requirements vets the actions, then asks policy what they need.
+func (s *Service) requirements(actions []domain.Action) (policy.Requirements, error) {
+	if s.CheckAction != nil {
+		for i, a := range actions {
+			if err := s.CheckAction(a); err != nil {
+				return policy.Requirements{}, fmt.Errorf("action %d (%s.%s): %w", i, a.Plugin, a.Action, err)
+			}
+		}
+	}
+	return s.Policy().Evaluate(actions)
 }

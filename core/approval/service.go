@@ -28,6 +28,10 @@ type Service struct {
 	// worker is unreachable: the worker keeps running the tasks it holds
 	// offline and delivers their results when it is back. Zero is no grace.
 	OfflineGrace time.Duration
+	// CheckAction, when set, vets every action of a proposed plan before
+	// policy does: the skills wiring refuses the actions of sandboxed
+	// skills there, whoever proposes the plan.
+	CheckAction func(domain.Action) error
 }
 
 // update runs fn in a transaction and announces its changes after commit.

@@ -21,7 +21,10 @@ type Error struct {
 	Message    string // the server's sentence, kept as it is
 	// RetryAfter is how long the server asked to wait (429 and 503).
 	RetryAfter time.Duration
-	sentinel   error
+	// Problems list what is wrong with a document the server refused (a
+	// dashboard spec), by path.
+	Problems []domain.Problem
+	sentinel error
 }
 
 // Error reads "<sentinel>: <server message>", without repeating the
@@ -88,7 +91,7 @@ func decodeError(resp *http.Response) error {
 	var body domain.ErrorBody
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if json.Unmarshal(raw, &body) == nil && body.Error.Code != "" {
-		e.Code, e.Message = body.Error.Code, body.Error.Message
+		e.Code, e.Message, e.Problems = body.Error.Code, body.Error.Message, body.Error.Problems
 	} else if s := strings.TrimSpace(string(raw)); s != "" && len(s) < 200 && !strings.HasPrefix(s, "<") {
 		e.Message = s
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/core/store/postgres"
 	"github.com/wingman-dev/wingman/core/store/sqlite"
+	"github.com/wingman-dev/wingman/core/web"
 )
 
 // OpenStore opens PostgreSQL when a database URL is set, else the embedded
@@ -105,23 +106,52 @@ type Daemon struct {
 	approval *approval.Service
 	advisor  *advisor.Advisor
 	server   *api.Server
-	ingest   *ingest.Service
+	// handler serves the API, and the web console in front of it when
+	// there is one.
+	handler http.Handler
+	ingest  *ingest.Service
 	// syncGate paces envelopes from offline backlogs.
 	syncGate *backlog.Gate
 	stopping atomic.Bool
+	// skills and skillsAuto are WithSkills'; nil and 0 without it.
+	skills     api.Skills
+	skillsAuto time.Duration
 }
 
 // An Option adds to what New builds.
 type Option func(*options)
 
 type options struct {
-	oidc config.OIDC
+	oidc       config.OIDC
+	web        *config.Web
+	dashboards func(store.Store) (api.Dashboards, error)
+	dashLimits api.DashboardLimits
+	skills     api.Skills
+	skillsAuto time.Duration
 }
 
 // WithOIDC turns single sign-on on when o is enabled: the API accepts the
 // provider's ID tokens beside local tokens, and tells wingctl how to sign
 // in.
 func WithOIDC(o config.OIDC) Option { return func(opts *options) { opts.oidc = o } }
+
+// WithWeb serves the web console under /web/ when single sign-on is
+// enabled, through which it signs people in.
+func WithWeb(w config.Web) Option { return func(opts *options) { opts.web = &w } }
+
+// WithDashboards serves the dashboard endpoints, within lim, with what
+// build makes from the daemon's store once it is open. Core does not
+// import the dashboards packages: cmd/wingmand passes them in here.
+func WithDashboards(build func(store.Store) (api.Dashboards, error), lim api.DashboardLimits) Option {
+	return func(opts *options) { opts.dashboards, opts.dashLimits = build, lim }
+}
+
+// WithSkills serves the plugin marketplace and the installed skills, and
+// vets every proposed plan's actions with s.CheckAction. autoUpdate, when
+// positive, updates the installed skills that often (PLUGIN_AUTO_UPDATE).
+func WithSkills(s api.Skills, autoUpdate time.Duration) Option {
+	return func(opts *options) { opts.skills, opts.skillsAuto = s, autoUpdate }
+}
 
 // New opens everything the daemon needs; Close releases it.
 func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version string, opts ...Option) (*Daemon, error) {
@@ -152,6 +182,13 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := api.NewMetrics(reg)
+	var dash api.Dashboards
+	if o.dashboards != nil {
+		if dash, err = o.dashboards(st); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("dashboards: %w", err)
+		}
+	}
 	d.ingest = &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now,
 		TaskLease: cfg.TaskLease, Counted: metrics.Ingested}
 	d.server = api.New(api.Config{
@@ -160,9 +197,18 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
 		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
+		Dashboards: dash, DashboardLimits: o.dashLimits, Skills: o.skills,
 	})
+	if o.skills != nil {
+		d.approval.CheckAction = o.skills.CheckAction
+		d.skills, d.skillsAuto = o.skills, o.skillsAuto
+	}
 	if authn.OIDC != nil {
 		log.Info("single sign-on enabled", "issuer", o.oidc.IssuerURL, "audiences", o.oidc.Audiences())
+	}
+	if d.handler, err = newConsole(d, o, authn, dash, now); err != nil {
+		st.Close()
+		return nil, err
 	}
 	return d, nil
 }
@@ -182,6 +228,25 @@ func newAuth(o config.OIDC) (*auth.Authenticator, domain.AuthConfig, error) {
 		domain.AuthConfig{OIDC: true, Issuer: o.IssuerURL, ClientID: o.CLIClientID, Scopes: o.Scopes}, nil
 }
 
+// newConsole puts the web console in front of the API when WithWeb asks
+// for it and single sign-on is enabled; else the API serves alone.
+func newConsole(d *Daemon, o options, authn *auth.Authenticator, dash api.Dashboards, now func() time.Time) (http.Handler, error) {
+	if o.web == nil {
+		return d.server, nil
+	}
+	if authn.OIDC == nil {
+		d.log.Info("the web console is off: it signs people in through single sign-on (OIDC_ENABLED)")
+		return d.server, nil
+	}
+	console, err := web.New(web.Config{Store: d.store, Auth: authn, Approvals: d.approval, Dashboards: dash,
+		OIDC: o.oidc, Web: *o.web, Logger: d.log.With("component", "web"), Now: now}, d.server)
+	if err != nil {
+		return nil, err
+	}
+	d.log.Info("web console enabled", "path", "/web/")
+	return console, nil
+}
+
 func (d *Daemon) ready() error {
 	if d.stopping.Load() {
 		return errors.New("shutting down")
@@ -191,7 +256,7 @@ func (d *Daemon) ready() error {
 
 // Handler is the daemon's HTTP handler (for tests and benchmarks that serve
 // it themselves).
-func (d *Daemon) Handler() http.Handler { return d.server }
+func (d *Daemon) Handler() http.Handler { return d.handler }
 
 // ReloadPolicy re-reads the policy file.
 func (d *Daemon) ReloadPolicy() {
@@ -227,7 +292,7 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	d.log.Info("wingmand serving", "addr", ln.Addr().String(), "store", d.store.Kind(), "policy", d.policy.Source())
-	srv := &http.Server{Handler: d.server, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
 	srv.RegisterOnShutdown(d.hub.Close)
 	// The background loops stop, and are waited for, before Serve returns:
 	// the caller closes the store next.
@@ -249,6 +314,9 @@ func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	background(d.sweep)
 	background(d.pullBacklogs)
+	if d.skills != nil && d.skillsAuto > 0 {
+		background(d.autoUpdateSkills)
+	}
 	if d.cfg.DatabaseURL != "" {
 		// Other replicas queue tasks too: their commits wake this one's
 		// long polls through PostgreSQL.

@@ -28,6 +28,21 @@ import "time"
 //	GET    /api/v1/auth/config                          [none]     -> AuthConfig
 //	GET    /api/v1/users                                [admin]    -> []User (single sign-on users)
 //	PUT    /api/v1/users/{id}/role                      [admin]    SetRoleRequest -> User
+//	POST   /api/v1/plans                                [operator] ProposePlanRequest -> Plan (201)
+//	GET    /api/v1/plugins                              [viewer]   -> []InstalledSkill
+//	POST   /api/v1/plugins                              [admin]    InstallSkillRequest -> InstalledSkill (201)
+//	GET    /api/v1/plugins/market?q=                    [viewer]   -> []MarketplaceSkill
+//	GET    /api/v1/plugins/market/{id}                  [viewer]   -> MarketplaceSkillInfo
+//	GET    /api/v1/plugins/verify?id=                   [viewer]   -> []SkillVerification
+//	POST   /api/v1/plugins/{id}/update                  [admin]    UpdateSkillRequest -> SkillUpdate
+//	DELETE /api/v1/plugins/{id}                         [admin]    -> 204
+//	GET    /api/v1/worker/skills                        [worker]   -> []SkillBundle
+//	POST   /api/v1/dashboards/render                    [viewer]   RenderRequest -> the rendered dashboard
+//	                                                    (dashboards/render.Dashboard: each component with its data or error);
+//	                                                    a refused spec is 400 with APIError.Problems, an unknown template 404,
+//	                                                    a body over 256 KiB 413; each user is paced (429 with Retry-After)
+//	GET    /api/v1/dashboards/templates                 [viewer]   -> []DashboardTemplate (without Source)
+//	GET    /api/v1/dashboards/templates/{name}          [viewer]   -> DashboardTemplate (with its YAML in Source)
 
 // ErrorBody is the body of every error answer.
 type ErrorBody struct {
@@ -39,6 +54,9 @@ type ErrorBody struct {
 type APIError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Problems list, for a refused document (a dashboard spec), every
+	// thing wrong with it by path.
+	Problems []Problem `json:"problems,omitempty"`
 }
 
 // Error codes, one per sentinel error in errors.go.

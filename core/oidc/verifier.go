@@ -50,6 +50,7 @@ type Verifier struct {
 type discovery struct {
 	endpoint oauth2.Endpoint
 	keys     *oidc.RemoteKeySet
+	scopes   []string
 }
 
 // An Option changes a Verifier's defaults.
@@ -188,6 +189,20 @@ func (v *Verifier) Endpoint(ctx context.Context) (oauth2.Endpoint, error) {
 	return d.endpoint, nil
 }
 
+// ScopesSupported lists the scopes the provider's discovery document
+// names; none when it names none, as it may.
+func (v *Verifier) ScopesSupported(ctx context.Context) ([]string, error) {
+	d, err := v.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.scopes, nil
+}
+
+// HTTPClient is the client the Verifier reaches the provider with, which
+// trusts OIDC_CA_FILE: the flows that obtain tokens use it too.
+func (v *Verifier) HTTPClient() *http.Client { return v.client }
+
 // discover fetches the provider's discovery document once. After a
 // failure it tries again no sooner than the cooldown, so that a provider
 // that is down is not called on every request.
@@ -203,7 +218,8 @@ func (v *Verifier) discover(ctx context.Context) (*discovery, error) {
 	v.lastTry = time.Now()
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, v.client), v.issuer)
 	var meta struct {
-		JWKS string `json:"jwks_uri"`
+		JWKS   string   `json:"jwks_uri"`
+		Scopes []string `json:"scopes_supported"`
 	}
 	if err == nil {
 		err = p.Claims(&meta)
@@ -219,6 +235,6 @@ func (v *Verifier) discover(ctx context.Context) (*discovery, error) {
 	// carries only the throttled client.
 	keyClient := &http.Client{Transport: v.keyFetch, Timeout: v.client.Timeout}
 	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), keyClient), meta.JWKS)
-	v.found = &discovery{endpoint: p.Endpoint(), keys: keys}
+	v.found = &discovery{endpoint: p.Endpoint(), keys: keys, scopes: meta.Scopes}
 	return v.found, nil
 }

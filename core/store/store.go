@@ -146,4 +146,21 @@ type Tx interface {
 	// SetRoleOverride gives a user a role over the one their groups map
 	// to; the empty role removes the override.
 	SetRoleOverride(userID string, role domain.Role) error
+
+	// CreateWebSession stores a new web console session.
+	CreateWebSession(s domain.WebSession) error
+	// WebSession returns the session whose cookie hashes to idHash.
+	WebSession(idHash []byte) (domain.WebSession, error)
+	// LeaseWebSessionRefresh gives the caller the turn to renew a
+	// session's tokens until until, and reports false while another
+	// request, on any replica, holds an unexpired turn.
+	LeaseWebSessionRefresh(idHash []byte, now, until time.Time) (bool, error)
+	// RenewWebSession stores renewed tokens and ends the turn.
+	RenewWebSession(idHash []byte, idToken string, expiry time.Time, refreshToken string) error
+	// DeleteWebSession ends a session; one that is gone already is no
+	// error.
+	DeleteWebSession(idHash []byte) error
+	// DeleteExpiredWebSessions removes the sessions that ended before now
+	// and returns how many.
+	DeleteExpiredWebSessions(now time.Time) (int, error)
 }

@@ -28,10 +28,11 @@ func DefaultKeys() KeyMap {
 		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Cancel:   key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		Views: []key.Binding{
-			key.NewBinding(key.WithKeys("1"), key.WithHelp("1-4", "go to view")),
+			key.NewBinding(key.WithKeys("1"), key.WithHelp("1-5", "go to view")),
 			key.NewBinding(key.WithKeys("2")),
 			key.NewBinding(key.WithKeys("3")),
 			key.NewBinding(key.WithKeys("4")),
+			key.NewBinding(key.WithKeys("5")),
 		},
 	}
 }

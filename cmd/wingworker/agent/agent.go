@@ -19,6 +19,7 @@ import (
 	"github.com/wingman-dev/wingman/core/worker"
 	dockerplugin "github.com/wingman-dev/wingman/plugins/docker"
 	proxmoxplugin "github.com/wingman-dev/wingman/plugins/proxmox"
+	"github.com/wingman-dev/wingman/plugins/skill/broker"
 )
 
 // Build returns a worker ready to Run and a function that releases what it
@@ -30,6 +31,7 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	}
 	closers := []func(){}
 	collectors := []worker.Collector{&host.Collector{}}
+	var dockerAPI broker.Docker
 	if cfg.EnableDocker {
 		d, err := docker.New()
 		if err == nil {
@@ -43,6 +45,7 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 			closers = append(closers, func() { d.Close() })
 			collectors = append(collectors, d)
 			builtin = append(builtin, dockerplugin.New(d.Client()))
+			dockerAPI = d.Client()
 		}
 	}
 	if cfg.EnableProxmox {
@@ -58,9 +61,17 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	if err != nil {
 		return nil, nil, err
 	}
+	cp := client.New(cfg.ControlPlaneURL, cfg.Token)
+	sk, err := skills(ctx, cfg, cp, dockerAPI, log)
+	if err != nil {
+		for _, c := range closers {
+			c()
+		}
+		return nil, nil, err
+	}
 	w := &worker.Worker{
-		Config: cfg, Client: client.New(cfg.ControlPlaneURL, cfg.Token), Collectors: collectors,
-		Executor: executor{reg}, BacklogRate: cfg.OfflineSyncRate, Log: log, Version: version, Now: time.Now,
+		Config: cfg, Client: cp, Collectors: collectors,
+		Executor: executor{reg, sk}, BacklogRate: cfg.OfflineSyncRate, Log: log, Version: version, Now: time.Now,
 	}
 	if err := openBuffer(w, cfg, log); err != nil {
 		for _, c := range closers {

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditConcurrentAppends", testAuditConcurrentAppends},
 		{"ConcurrentFirstUse", testConcurrentFirstUse},
 		{"Counts", testCounts},
+		{"WebSessions", testWebSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

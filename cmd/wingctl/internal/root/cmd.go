@@ -5,11 +5,14 @@ import (
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/approve"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/audit"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/dash"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/dashboards"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/facts"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/incidents"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/login"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/logout"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/plans"
+	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/plugins"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/reject"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/status"
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmd/tokens"
@@ -90,9 +93,12 @@ admin token wingmand wrote to its data directory on first start.
 		approve.NewCmdApprove(f, nil),
 		reject.NewCmdReject(f, nil),
 		workers.NewCmdWorkers(f),
+		plugins.NewCmdPlugins(f),
 		tokens.NewCmdTokens(f),
 		facts.NewCmdFacts(f),
 		audit.NewCmdAudit(f),
+		dash.NewCmdDash(f, nil),
+		dashboards.NewCmdDashboards(f),
 		version.NewCmdVersion(f, nil),
 	)
 	return cmd

@@ -26,6 +26,8 @@ type Options struct {
 	Server  func() (string, error)
 	Getenv  func(string) string
 	LogFile string
+	// SpecFile is a dashboard spec to show first (-f).
+	SpecFile string
 	// Login runs "wingctl login" when there is no valid credential.
 	Login func(ctx context.Context) error
 	// Forget drops the client built before a login.
@@ -47,14 +49,18 @@ catch up once it is back.
 Running wingctl with no command on a terminal opens it too. With no valid
 credential it starts "wingctl login" first.
 
-Keys: tab and shift+tab or 1-4 switch views, ↑/↓ (or k/j) move, enter
+The first view is a dashboard: the overview template, or the spec given
+with -f; ] and [ switch templates, o opens a spec file.
+
+Keys: tab and shift+tab or 1-5 switch views, ↑/↓ (or k/j) move, enter
 opens, / filters a list, esc goes back, ctrl+r reloads, ? shows every key,
 q quits. Nothing needs a mouse. NO_COLOR=1 turns colours off.
 
 The console logs to $XDG_STATE_HOME/wingman/wingctl-tui.log (else
 ~/.local/state/wingman/wingctl-tui.log), never over the screen.`,
 		Example: `  wingctl
-  wingctl tui --server https://wingman.lan`,
+  wingctl tui --server https://wingman.lan
+  wingctl tui -f ~/dashboards/nas.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.LogFile = logFile(opts.Getenv)
@@ -72,6 +78,7 @@ The console logs to $XDG_STATE_HOME/wingman/wingctl-tui.log (else
 			return Run(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVarP(&opts.SpecFile, "file", "f", "", "dashboard spec (YAML or JSON) to show first")
 	return cmd
 }
 
@@ -95,7 +102,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return tui.Run(ctx, tui.Options{Client: c, Server: c.BaseURL(), In: opts.IO.In, Out: opts.IO.Out, LogFile: opts.LogFile})
+	return tui.Run(ctx, tui.Options{Client: c, Server: c.BaseURL(), In: opts.IO.In, Out: opts.IO.Out, LogFile: opts.LogFile,
+		SpecFile: opts.SpecFile})
 }
 
 // logFile is where the console logs.

@@ -1,0 +1,34 @@
+// Wiring of the plugin store (plugins/skill/store) into the daemon.
+
+package main
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/wingman-dev/wingman/core/config"
+	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/plugins/skill/store"
+)
+
+// skillsOption serves the plugin marketplace and the skills installed
+// under <data-dir>/skills, with the MARKETPLACE_* and PLUGIN_AUTO_UPDATE
+// settings of the environment.
+func skillsOption(cfg config.Daemon, log *slog.Logger) (daemon.Option, error) {
+	sc, err := store.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := store.NewService(cfg.DataDir, sc, log.With("component", "skills"))
+	if err != nil {
+		return nil, err
+	}
+	var every time.Duration
+	if sc.AutoUpdate {
+		every = sc.AutoUpdateEvery
+	}
+	log.Info("plugin store", "marketplace", sc.Enabled, "registry", svc.Market.Base(), "auto_update", every,
+		"maintainer_keys", sc.KeysFile)
+	return daemon.WithSkills(svc, every), nil
+}

@@ -1,0 +1,300 @@
+// Service: the marketplace and the store behind the API's interface
+// (core/api.Skills), with errors mapped to the domain's sentinels.
+
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+
+	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/plugins/skill/manifest"
+	"github.com/wingman-dev/wingman/plugins/skill/marketplace"
+	"github.com/wingman-dev/wingman/plugins/skill/signature"
+	"github.com/wingman-dev/wingman/plugins/skill/trust"
+)
+
+// MaxReadme caps the README shown by Info.
+const MaxReadme = 256 << 10
+
+// Service is what wingmand's API calls for plugins.
+type Service struct {
+	Store   *Store
+	Market  *marketplace.Client
+	Enabled bool
+	Log     *slog.Logger
+}
+
+// NewService opens the store under dataDir/skills and the registry cfg
+// names.
+func NewService(dataDir string, cfg Config, log *slog.Logger) (*Service, error) {
+	keys, err := signature.LoadKeyring(cfg.KeysFile)
+	if err != nil {
+		return nil, err
+	}
+	st, err := Open(filepath.Join(dataDir, "skills"), keys)
+	if err != nil {
+		return nil, err
+	}
+	mc, err := marketplace.New(cfg.Repo, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Store: st, Market: mc, Enabled: cfg.Enabled, Log: log}, nil
+}
+
+// index reads the registry's index, when the marketplace is on.
+func (s *Service) index(ctx context.Context) (marketplace.Index, error) {
+	if !s.Enabled {
+		return marketplace.Index{}, fmt.Errorf("the plugin marketplace is off on this server (set MARKETPLACE_ENABLED=true): %w", domain.ErrPolicy)
+	}
+	ix, err := s.Market.Index(ctx)
+	if err != nil {
+		return ix, mapErr(err)
+	}
+	return ix, nil
+}
+
+// mapErr turns the store's, the marketplace's and trust's errors into the
+// domain's.
+func mapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, marketplace.ErrNotFound), errors.Is(err, ErrNotInstalled):
+		return fmt.Errorf("%w: %w", domain.ErrNotFound, err)
+	case errors.Is(err, trust.ErrRefused), errors.Is(err, marketplace.ErrBadEntry):
+		return fmt.Errorf("%w: %w", domain.ErrPolicy, err)
+	case errors.Is(err, ErrRollback), errors.Is(err, ErrTaken):
+		return fmt.Errorf("%w: %w", domain.ErrConflict, err)
+	}
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("the plugin registry did not answer: %w: %w", domain.ErrUnavailable, err)
+	}
+	return err
+}
+
+// Search lists the registry's plugins matching query.
+func (s *Service) Search(ctx context.Context, query string) ([]domain.MarketplaceSkill, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.MarketplaceSkill
+	for _, e := range ix.Search(query) {
+		out = append(out, s.listing(e))
+	}
+	return out, nil
+}
+
+func (s *Service) listing(e marketplace.Entry) domain.MarketplaceSkill {
+	ms := domain.MarketplaceSkill{ID: e.ID, Name: e.Name, Version: e.Version, Author: e.Author, Description: e.Description,
+		TrustLevel: string(e.TrustLevel), Permissions: permStrings(e.Permissions), Signed: slices.Contains(e.Files, signature.FileName)}
+	if in, err := s.Store.Get(e.ID); err == nil {
+		ms.Installed = in.Manifest.Version
+	}
+	return ms
+}
+
+// Info describes one plugin of the registry, with its README.
+func (s *Service) Info(ctx context.Context, id string) (domain.MarketplaceSkillInfo, error) {
+	ix, err := s.index(ctx)
+	if err != nil {
+		return domain.MarketplaceSkillInfo{}, err
+	}
+	e, err := ix.Find(id)
+	if err != nil {
+		return domain.MarketplaceSkillInfo{}, mapErr(err)
+	}
+	info := domain.MarketplaceSkillInfo{MarketplaceSkill: s.listing(e), Files: e.Files, Source: s.Market.Base() + "plugins/" + e.ID + "/"}
+	if slices.Contains(e.Files, "README.md") {
+		readme, err := s.Market.File(ctx, e.ID, "README.md", MaxReadme)
+		if err != nil {
+			return info, mapErr(err)
+		}
+		info.Readme = string(readme)
+	}
+	return info, nil
+}
+
+// Install fetches id from the registry, checks it and installs it.
+func (s *Service) Install(ctx context.Context, id string, force bool) (domain.InstalledSkill, error) {
+	in, _, err := s.fetchInstall(ctx, id, force)
+	return in, err
+}
+
+func (s *Service) fetchInstall(ctx context.Context, id string, force bool) (domain.InstalledSkill, string, error) {
+	if !marketplace.ValidID(id) {
+		return domain.InstalledSkill{}, "", fmt.Errorf("%q is not a plugin id: %w", id, domain.ErrInvalid)
+	}
+	ix, err := s.index(ctx)
+	if err != nil {
+		return domain.InstalledSkill{}, "", err
+	}
+	e, err := ix.Find(id)
+	if err != nil {
+		return domain.InstalledSkill{}, "", mapErr(err)
+	}
+	b, err := s.Market.Fetch(ctx, e)
+	if err != nil {
+		return domain.InstalledSkill{}, "", mapErr(err)
+	}
+	in, previous, err := s.Store.Install(b, force)
+	if err != nil {
+		return domain.InstalledSkill{}, previous, mapErr(err)
+	}
+	s.Log.Info("skill installed", "skill", id, "version", in.Manifest.Version, "trust", in.Manifest.TrustLevel,
+		"replaced", previous, "signer", signer(in))
+	return installed(in), previous, nil
+}
+
+// Update installs the registry's version of an installed community skill
+// when it differs; an older one needs force.
+func (s *Service) Update(ctx context.Context, id string, force bool) (domain.SkillUpdate, error) {
+	cur, err := s.Store.Get(id)
+	if err != nil {
+		return domain.SkillUpdate{ID: id}, mapErr(err)
+	}
+	if cur.Source != trust.Community {
+		return domain.SkillUpdate{ID: id}, fmt.Errorf("%s is a local skill; the marketplace does not update it: %w", id, domain.ErrConflict)
+	}
+	up := domain.SkillUpdate{ID: id, From: cur.Manifest.Version}
+	in, _, err := s.fetchInstall(ctx, id, force)
+	if err != nil {
+		return up, err
+	}
+	up.To, up.Skill = in.Version, in
+	up.Updated = in.Version != up.From || in.InstalledAt.After(cur.InstalledAt)
+	return up, nil
+}
+
+// Remove removes an installed community skill.
+func (s *Service) Remove(_ context.Context, id string) (domain.InstalledSkill, error) {
+	in, err := s.Store.Remove(id)
+	if err != nil {
+		return domain.InstalledSkill{SkillSummary: domain.SkillSummary{ID: id}}, mapErr(err)
+	}
+	if in.Manifest == nil {
+		return domain.InstalledSkill{SkillSummary: domain.SkillSummary{ID: id}, Source: string(trust.Community)}, nil
+	}
+	return installed(in), nil
+}
+
+// List returns the installed skills that pass their checks; Verify shows
+// the others.
+func (s *Service) List(context.Context) ([]domain.InstalledSkill, error) {
+	ok, _, err := s.Store.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.InstalledSkill, 0, len(ok))
+	for _, in := range ok {
+		out = append(out, installed(in))
+	}
+	return out, nil
+}
+
+// Verify checks the installed skill id, or every one when id is empty,
+// against the files on disk and the pinned keys.
+func (s *Service) Verify(_ context.Context, id string) ([]domain.SkillVerification, error) {
+	if id != "" {
+		in, err := s.Store.Get(id)
+		if errors.Is(err, ErrNotInstalled) {
+			return nil, mapErr(err)
+		}
+		if err != nil {
+			return []domain.SkillVerification{{ID: id, Problem: err.Error()}}, nil
+		}
+		return []domain.SkillVerification{verification(in)}, nil
+	}
+	ok, broken, err := s.Store.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.SkillVerification
+	for _, in := range ok {
+		out = append(out, verification(in))
+	}
+	for _, b := range broken {
+		out = append(out, domain.SkillVerification{ID: b.ID, Source: string(b.Source), Problem: b.Err.Error()})
+	}
+	return out, nil
+}
+
+// Bundles are the installed skills that pass their checks, every file
+// included, for workers.
+func (s *Service) Bundles(context.Context) ([]domain.SkillBundle, error) {
+	ok, broken, err := s.Store.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range broken {
+		s.Log.Warn("installed skill fails its checks; not served to workers", "skill", b.ID, "source", b.Source, "err", b.Err)
+	}
+	out := make([]domain.SkillBundle, 0, len(ok))
+	for _, in := range ok {
+		out = append(out, domain.SkillBundle{ID: in.Manifest.ID, Version: in.Manifest.Version, Source: string(in.Source),
+			Files: in.Bundle.Files()})
+	}
+	return out, nil
+}
+
+// CheckAction vets a plan's action that names an installed skill: the
+// skill must not be sandboxed, must offer the action, and the action may
+// not claim a smaller blast radius than the skill's manifest.
+func (s *Service) CheckAction(a domain.Action) error {
+	in, err := s.Store.Get(a.Plugin)
+	if errors.Is(err, ErrNotInstalled) {
+		return nil // not a skill: a built-in plugin, checked by its worker
+	}
+	if err != nil {
+		return fmt.Errorf("skill %s fails its checks, so none of its actions may be planned: %v: %w", a.Plugin, err, domain.ErrPolicy)
+	}
+	m := in.Manifest
+	switch {
+	case m.TrustLevel == manifest.Sandboxed:
+		return fmt.Errorf("skill %s is sandboxed (unsigned): its actions can never run nor be part of a plan: %w", m.ID, domain.ErrPolicy)
+	case !m.HasAction(a.Action):
+		return fmt.Errorf("skill %s has no action %q (its actions: %v): %w", m.ID, a.Action, m.ActionNames(), domain.ErrInvalid)
+	case m.BlastRadius.MutatesState && !a.BlastRadius.MutatesState:
+		return fmt.Errorf("skill %s mutates state, but the action's blast_radius says it does not: %w", m.ID, domain.ErrInvalid)
+	case !m.BlastRadius.Reversible && a.BlastRadius.Reversible:
+		return fmt.Errorf("skill %s is not reversible, but the action's blast_radius says it is: %w", m.ID, domain.ErrInvalid)
+	}
+	return nil
+}
+
+func installed(in Installed) domain.InstalledSkill {
+	m := in.Manifest
+	return domain.InstalledSkill{SkillSummary: summary(m), Source: string(in.Source), Signer: signer(in), InstalledAt: in.InstalledAt}
+}
+
+func summary(m *manifest.Manifest) domain.SkillSummary {
+	return domain.SkillSummary{ID: m.ID, Name: m.Name, Version: m.Version, Author: m.Author, Description: m.Description,
+		TrustLevel: string(m.TrustLevel), Permissions: permStrings(m.Permissions), Actions: m.ActionNames(), BlastRadius: m.BlastRadius}
+}
+
+func verification(in Installed) domain.SkillVerification {
+	return domain.SkillVerification{ID: in.Manifest.ID, Version: in.Manifest.Version, Source: string(in.Source),
+		TrustLevel: string(in.Manifest.TrustLevel), OK: true, Signer: signer(in)}
+}
+
+func signer(in Installed) string {
+	if in.Signer == nil {
+		return ""
+	}
+	return in.Signer.ID + " (" + in.Signer.Name + ")"
+}
+
+func permStrings(ps []manifest.Permission) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = string(p)
+	}
+	return out
+}

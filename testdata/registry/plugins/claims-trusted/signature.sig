@@ -1,0 +1,11 @@
+wingman-skill-files v1
+id claims-trusted
+version 1.0.0
+sha256 1dab4a6ffba30ae59021cc8dc3c296a654c17190aa038524dab1efe38e279bd5 README.md
+sha256 9a298ff99191c70a02851fdd13110f4a33ab74d10f732865e645c87db59e7ed5 manifest.yaml
+sha256 39a604568edb1e451b89eaf7ecbc0d1aafe3cbd38f76c4408580c7852d1b1347 skill.py
+
+untrusted comment: wingman skill signature, key DE0DDD81A3FC3F1B
+RWQbP/yjgd0N3uAglOKGZwTIR2l1ZY8Lnq80xFo/I5YTSEi+vhrLEAjl3n2EcnRywA55TZjaPfgAGToqH1ivNcDfYnPd1uqb3wU=
+trusted comment: wingman-skill claims-trusted 1.0.0
+kEUSs7e8XGTqD/FnVXEHjA34QvtL2u+dx8tr5qIicfNBOHNVQcMnxoqUwxkA9FdLf747N5Eu9z+pvRi16WvLAQ==

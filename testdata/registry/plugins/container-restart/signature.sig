@@ -1,0 +1,11 @@
+wingman-skill-files v1
+id container-restart
+version 1.0.0
+sha256 1dab4a6ffba30ae59021cc8dc3c296a654c17190aa038524dab1efe38e279bd5 README.md
+sha256 8a640b29cc6377835a738326d6a9309bf3eff52b0f4b46e255d2f21650a99071 manifest.yaml
+sha256 39a604568edb1e451b89eaf7ecbc0d1aafe3cbd38f76c4408580c7852d1b1347 skill.py
+
+untrusted comment: wingman skill signature, key DE0DDD81A3FC3F1B
+RWQbP/yjgd0N3qAYmanZBCwaYgSwBLO7j/xKs9HaT2KtLKlHJ1C0sMhQERs9d6GLL/R4KV7sEGarE45ITzs3B7gIsFokcZVj7wo=
+trusted comment: wingman-skill container-restart 1.0.0
+vH5Jfxxj4M0J9RnFjAhqttRQsj9A7LJbTQpVOMRrMGKMUU5IDtaN+rt/F9rtgMlKYpC9d8CSJb9m9qt7WRijAQ==

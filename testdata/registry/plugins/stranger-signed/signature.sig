@@ -1,0 +1,11 @@
+wingman-skill-files v1
+id stranger-signed
+version 1.0.0
+sha256 1dab4a6ffba30ae59021cc8dc3c296a654c17190aa038524dab1efe38e279bd5 README.md
+sha256 894e7b7192a4173d7a76484bfd80818ed1a12efd2ccb2d03d89684b8f56a747c manifest.yaml
+sha256 39a604568edb1e451b89eaf7ecbc0d1aafe3cbd38f76c4408580c7852d1b1347 skill.py
+
+untrusted comment: wingman skill signature, key 95F0212371871B54
+RWRUG4dxIyHwlS3vTtIbYN4YpeILu+W0WYzrzBC0CgPOSdeHvUzfu7DCRfz09Wn5vCs7uFjEIsSoFyDNFe9TaQwRFT4dbs0U5QA=
+trusted comment: wingman-skill stranger-signed 1.0.0
+154HRlmyw25OOrcIOVjTBwOXoVQzjdwRk8Z8f/webfZpxI0CPquX+YEZIgGyBMzfPMMuytC1KJUQkV1wd9/HBA==

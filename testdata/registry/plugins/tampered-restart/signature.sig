@@ -1,0 +1,11 @@
+wingman-skill-files v1
+id tampered-restart
+version 1.0.0
+sha256 1dab4a6ffba30ae59021cc8dc3c296a654c17190aa038524dab1efe38e279bd5 README.md
+sha256 370014cea85d909c90909997e6115f65614e57088ba33a2e62dec8faad77af13 manifest.yaml
+sha256 39a604568edb1e451b89eaf7ecbc0d1aafe3cbd38f76c4408580c7852d1b1347 skill.py
+
+untrusted comment: wingman skill signature, key DE0DDD81A3FC3F1B
+RWQbP/yjgd0N3sG/9HX/ekMfA/imi59ykZBTHQYm8T2qHdvsHlHWHhKx7plqyl8y8C9Iwu3fDccghI9bWCmSYsxZwF6BsYOwhQ0=
+trusted comment: wingman-skill tampered-restart 1.0.0
+vtontRI08T69S4CGKPHyXHBKHJqMIXkM9QaHdXVIVFc8CUibKLh3XcZDLOCwJx/8H80O6F+tob+UV8FHSBwsCQ==
