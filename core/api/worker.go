@@ -15,6 +15,12 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 	if err := auth.RequireWorker(p, ""); err != nil {
 		return err
 	}
+	// The body is read before the backlog gate: a slow sender must not
+	// hold one of its few slots.
+	body, err := readBody(w, r, s.MaxBody)
+	if err != nil {
+		return err
+	}
 	if r.Header.Get(domain.BacklogHeader) != "" && s.SyncGate != nil {
 		release, ok := s.SyncGate.TryAdmit(r.Context(), backlogWait)
 		if !ok {
@@ -22,10 +28,6 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p domain.Princip
 			return fmt.Errorf("backlog sync is at its limit; send again after a second: %w", domain.ErrRateLimited)
 		}
 		defer release()
-	}
-	body, err := readBody(w, r, s.MaxBody)
-	if err != nil {
-		return err
 	}
 	env, err := ingest.Decode(body)
 	if err != nil {

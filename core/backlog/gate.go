@@ -21,27 +21,30 @@ func NewGate(perSecond float64, slots int) *Gate {
 	return &Gate{limiter: rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond))), slots: make(chan struct{}, max(1, slots))}
 }
 
-// TryAdmit admits one envelope if the rate allows it and a slot frees up
-// within wait; release gives the slot back once the envelope is stored.
+// TryAdmit admits one envelope if a slot frees up within wait and the
+// rate allows it; release gives the slot back once the envelope is stored.
+// The slot comes first, so that a refusal for want of one spends nothing
+// of the rate.
 func (g *Gate) TryAdmit(ctx context.Context, wait time.Duration) (release func(), ok bool) {
-	if !g.limiter.Allow() {
-		return nil, false
-	}
 	release = func() { <-g.slots }
 	select {
 	case g.slots <- struct{}{}:
-		return release, true
 	default:
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case g.slots <- struct{}{}:
+		case <-t.C:
+			return nil, false
+		case <-ctx.Done():
+			return nil, false
+		}
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return release, true
-	case <-t.C:
-	case <-ctx.Done():
+	if !g.limiter.Allow() {
+		release()
+		return nil, false
 	}
-	return nil, false
+	return release, true
 }
 
 // Admit waits until one envelope may go, for the puller, which has

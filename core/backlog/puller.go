@@ -102,12 +102,7 @@ func (p *Puller) Pull(ctx context.Context, w domain.Worker) (int, error) {
 			return n, fmt.Errorf("pull %s: pending list: %w", w.ID, err)
 		}
 		for _, it := range list.Files {
-			release, err := p.Gate.Admit(ctx)
-			if err != nil {
-				return n, err
-			}
 			stored, err := p.one(ctx, w, it.Name)
-			release()
 			if err != nil {
 				return n, err
 			}
@@ -136,7 +131,7 @@ func (p *Puller) one(ctx context.Context, w domain.Worker, name string) (bool, e
 		err = fmt.Errorf("envelope of worker %q in the backlog of %q: %w", env.WorkerID, w.ID, domain.ErrForbidden)
 	}
 	if err == nil {
-		_, err = p.Ingest.Ingest(ctx, domain.Principal{Kind: domain.PrincipalWorker, WorkerID: w.ID, Name: w.ID}, env)
+		err = p.store(ctx, w, env)
 	}
 	if err != nil {
 		if !refused(err) {
@@ -150,6 +145,18 @@ func (p *Puller) one(ctx context.Context, w domain.Worker, name string) (bool, e
 		return true, err
 	}
 	return true, nil
+}
+
+// store ingests one envelope under the gate, which is held only while the
+// database works: not while the worker's network is slow.
+func (p *Puller) store(ctx context.Context, w domain.Worker, env domain.Envelope) error {
+	release, err := p.Gate.Admit(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = p.Ingest.Ingest(ctx, domain.Principal{Kind: domain.PrincipalWorker, WorkerID: w.ID, Name: w.ID}, env)
+	return err
 }
 
 // refused tells an envelope that will never be accepted from a failure to

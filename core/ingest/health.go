@@ -52,8 +52,14 @@ func checkHealth(h domain.HealthPayload) error {
 // gaps, and fresh leases for the tasks it holds.
 func (s *Service) health(tx store.Tx, b *events.Batch, env domain.Envelope, h domain.HealthPayload) error {
 	now := s.Now()
+	// A clock ahead (a board before NTP) must not freeze the worker's state
+	// until real time catches up: a report is never newer than now.
+	reported := env.Timestamp
+	if reported.After(now) {
+		reported = now
+	}
 	r := domain.WorkerReport{Health: h.Status, Version: h.Version, Capabilities: h.Capabilities, Sync: h.Sync,
-		ReportedAt: env.Timestamp, SeenAt: now}
+		ReportedAt: reported, SeenAt: now}
 	if h.Backlog != nil {
 		r.Backlog = *h.Backlog
 	}
@@ -66,7 +72,7 @@ func (s *Service) health(tx store.Tx, b *events.Batch, env domain.Envelope, h do
 		}
 	}
 	// Only a recent heartbeat speaks for what the worker holds now.
-	if len(h.HeldTasks) > 0 && s.TaskLease > 0 && now.Sub(env.Timestamp) < s.TaskLease {
+	if len(h.HeldTasks) > 0 && s.TaskLease > 0 && now.Sub(reported) < s.TaskLease {
 		if _, err := tx.RenewLeases(env.WorkerID, h.HeldTasks, now.Add(s.TaskLease)); err != nil {
 			return err
 		}

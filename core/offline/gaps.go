@@ -17,20 +17,17 @@ import (
 )
 
 // gapLedger keeps the drops not yet acknowledged in state/gaps.json, so a
-// restart does not forget history it lost.
+// restart does not forget history it lost. It holds one gap per payload
+// type and reason, which grows with each drop until the control plane has
+// stored it as it stands: a long outage is a few gaps, not one per
+// heartbeat.
 type gapLedger struct {
 	path string
 	log  *slog.Logger
 
-	mu   sync.Mutex
-	gaps []ledgerGap
-}
-
-type ledgerGap struct {
-	domain.Gap
-	// Closed is set once the gap was handed to a heartbeat: it no longer
-	// grows, so what the control plane stores is what was sent.
-	Closed bool `json:"closed"`
+	mu    sync.Mutex
+	gaps  []domain.Gap
+	dirty bool
 }
 
 func openGaps(stateDir string, log *slog.Logger) (*gapLedger, error) {
@@ -51,17 +48,15 @@ func openGaps(stateDir string, log *slog.Logger) (*gapLedger, error) {
 	return l, nil
 }
 
-// record adds a dropped envelope to the open gap of its type and reason,
-// or opens one.
+// record adds a dropped envelope to the gap of its type and reason, or
+// opens one. flush writes the ledger.
 func (l *gapLedger) record(it Item, reason string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	i := slices.IndexFunc(l.gaps, func(g ledgerGap) bool {
-		return !g.Closed && g.PayloadType == it.PayloadType && g.Reason == reason
-	})
+	i := slices.IndexFunc(l.gaps, func(g domain.Gap) bool { return g.PayloadType == it.PayloadType && g.Reason == reason })
 	if i < 0 {
-		l.gaps = append(l.gaps, ledgerGap{Gap: domain.Gap{ID: newGapID(), PayloadType: it.PayloadType, Reason: reason,
-			From: it.Timestamp, To: it.Timestamp}})
+		l.gaps = append(l.gaps, domain.Gap{ID: newGapID(), PayloadType: it.PayloadType, Reason: reason,
+			From: it.Timestamp, To: it.Timestamp})
 		i = len(l.gaps) - 1
 	}
 	g := &l.gaps[i]
@@ -73,43 +68,54 @@ func (l *gapLedger) record(it Item, reason string) {
 	if it.Timestamp.After(g.To) {
 		g.To = it.Timestamp
 	}
-	l.save()
+	l.dirty = true
 }
 
+// pending returns the gaps as they stand, for a heartbeat.
 func (l *gapLedger) pending() []domain.Gap {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]domain.Gap, 0, len(l.gaps))
-	for i := range l.gaps {
-		l.gaps[i].Closed = true
-		out = append(out, l.gaps[i].Gap)
-	}
-	if len(out) > 0 {
-		l.save()
-	}
-	return out
+	return slices.Clone(l.gaps)
 }
 
-func (l *gapLedger) ack(ids []string) {
+// ack forgets the gaps the control plane stored as they still stand; a gap
+// that grew since that heartbeat waits for the next one.
+func (l *gapLedger) ack(sent []domain.Gap) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := len(l.gaps)
-	l.gaps = slices.DeleteFunc(l.gaps, func(g ledgerGap) bool { return g.Closed && slices.Contains(ids, g.ID) })
+	l.gaps = slices.DeleteFunc(l.gaps, func(g domain.Gap) bool {
+		return slices.ContainsFunc(sent, func(s domain.Gap) bool { return s.ID == g.ID && s.Files == g.Files })
+	})
 	if len(l.gaps) != n {
-		l.save()
+		l.dirty = true
+		l.flushLocked()
 	}
 }
 
-// save writes the ledger; l.mu is held. A failed save (a full disk) keeps
-// the ledger in memory and is tried again on the next change.
-func (l *gapLedger) save() {
+// flush writes the ledger if it changed: once per write to the buffer, not
+// once per dropped file.
+func (l *gapLedger) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.flushLocked()
+}
+
+// flushLocked writes the ledger; l.mu is held. A failed write (a full
+// disk) keeps the ledger in memory and is tried again on the next flush.
+func (l *gapLedger) flushLocked() {
+	if !l.dirty {
+		return
+	}
 	data, err := json.Marshal(l.gaps)
 	if err == nil {
 		err = writeAtomic(filepath.Dir(l.path), filepath.Base(l.path), data)
 	}
 	if err != nil {
 		l.log.Error("offline buffer: save the gap ledger", "err", err)
+		return
 	}
+	l.dirty = false
 }
 
 func newGapID() string {

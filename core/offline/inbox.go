@@ -67,8 +67,8 @@ func OpenInbox(dir string, log *slog.Logger) (*Inbox, error) {
 		if err == nil {
 			err = json.Unmarshal(data, &h)
 		}
-		if err == nil && (h.Task.TaskID == "" || name != taskFile(h.Task.TaskID)) {
-			err = errors.New("not a held task")
+		if err == nil {
+			err = h.check(name)
 		}
 		if err != nil {
 			log.Error("task inbox: moving a bad file to quarantine", "file", name, "err", err)
@@ -83,6 +83,21 @@ func OpenInbox(dir string, log *slog.Logger) (*Inbox, error) {
 }
 
 func taskFile(id string) string { return "task-" + id + ".json" }
+
+// check refuses a file that is not a held task this version can finish:
+// an unknown state (a newer worker's, before a downgrade) or a finished
+// task without its result would stop the worker at every start.
+func (h HeldTask) check(name string) error {
+	switch {
+	case h.Task.TaskID == "" || name != taskFile(h.Task.TaskID):
+		return errors.New("not a held task")
+	case h.State != TaskReceived && h.State != TaskStarted && h.State != TaskFinished:
+		return fmt.Errorf("unknown state %q", h.State)
+	case h.State == TaskFinished && h.Result == nil:
+		return errors.New("finished without a result")
+	}
+	return nil
+}
 
 // Add records a task taken from the control plane and reports whether it
 // is new: a task already held is never run a second time.

@@ -75,3 +75,34 @@ func TestInboxSurvivesRestarts(t *testing.T) {
 		t.Errorf("a removed task came back: %+v", third.Held())
 	}
 }
+
+// TestInboxRefusesWhatItCannotFinish: a held task in an unknown state, or
+// finished without its result, is quarantined rather than stop the worker.
+func TestInboxRefusesWhatItCannotFinish(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"inbox", "quarantine"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := map[string]string{
+		"task-tk-1.json": `{"task":{"task_id":"tk-1"},"state":"paused"}`,
+		"task-tk-2.json": `{"task":{"task_id":"tk-2"},"state":"finished"}`,
+		"task-tk-3.json": `{"task":{"task_id":"tk-9"},"state":"received"}`,
+	}
+	for name, body := range bad {
+		if err := os.WriteFile(filepath.Join(dir, "inbox", name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := OpenInbox(dir, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held := in.Held(); len(held) != 0 {
+		t.Errorf("held = %+v, want none", held)
+	}
+	if q, _ := os.ReadDir(filepath.Join(dir, "quarantine")); len(q) != 3 {
+		t.Errorf("%d files quarantined, want 3", len(q))
+	}
+}

@@ -85,6 +85,9 @@ func Open(dir string, opt Options) (*Outbox, error) {
 			return nil, fmt.Errorf("open offline buffer: %w", err)
 		}
 	}
+	if err := removeTemps(filepath.Join(dir, "state")); err != nil {
+		return nil, fmt.Errorf("open offline buffer %s: %w", dir, err)
+	}
 	var err error
 	if o.gaps, err = openGaps(filepath.Join(dir, "state"), opt.Log); err != nil {
 		return nil, fmt.Errorf("open offline buffer %s: %w", dir, err)
@@ -100,6 +103,7 @@ func Open(dir string, opt Options) (*Outbox, error) {
 	o.expire()
 	o.makeRoom(0, domain.GapCap)
 	o.mu.Unlock()
+	o.gaps.flush()
 	return o, nil
 }
 
@@ -174,6 +178,7 @@ func (o *Outbox) Put(env domain.Envelope) (string, error) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer o.gaps.flush()
 	name, err := fileName(env.PayloadType, env.Timestamp, taskID)
 	if err != nil {
 		return "", fmt.Errorf("buffer envelope: %w", err)
@@ -199,7 +204,7 @@ func (o *Outbox) Put(env domain.Envelope) (string, error) {
 func (o *Outbox) write(it Item, data []byte) error {
 	o.expire()
 	old := o.items[it.Name].Bytes // a result written again replaces itself
-	if !o.makeRoom(it.Bytes-old, domain.GapCap) {
+	if !o.fits(it.Bytes-old) || !o.makeRoom(it.Bytes-old, domain.GapCap) {
 		return o.refuse(it, domain.GapCap, fmt.Errorf("%d bytes do not fit in %d", it.Bytes, o.opt.MaxBytes))
 	}
 	for {
@@ -215,12 +220,23 @@ func (o *Outbox) write(it Item, data []byte) error {
 		// A full disk: drop what may be dropped, one file at a time,
 		// until the write fits or nothing is left to drop.
 		victim, ok := o.oldestDroppable()
-		if !ok {
+		if !ok || !o.drop(victim, domain.GapDiskFull) {
 			return o.refuse(it, domain.GapDiskFull, err)
 		}
-		o.opt.Log.Warn("offline buffer: the disk is full; dropping the oldest envelope", "dropped", victim.Name)
-		o.drop(victim, domain.GapDiskFull)
+		o.opt.Log.Warn("offline buffer: the disk is full; dropped the oldest envelope", "dropped", victim.Name)
 	}
+}
+
+// fits reports whether need more bytes could fit at all once everything
+// droppable were gone: if not, nothing is dropped in vain.
+func (o *Outbox) fits(need int64) bool {
+	kept := int64(0)
+	for _, it := range o.items {
+		if !droppable(it.PayloadType) {
+			kept += it.Bytes
+		}
+	}
+	return kept+need <= o.opt.MaxBytes
 }
 
 // refuse answers for an envelope that could not be written.
@@ -237,10 +253,9 @@ func (o *Outbox) refuse(it Item, reason string, cause error) error {
 func (o *Outbox) makeRoom(need int64, reason string) bool {
 	for o.bytes+need > o.opt.MaxBytes {
 		victim, ok := o.oldestDroppable()
-		if !ok {
+		if !ok || !o.drop(victim, reason) {
 			return false
 		}
-		o.drop(victim, reason)
 	}
 	return true
 }
@@ -249,8 +264,8 @@ func (o *Outbox) makeRoom(need int64, reason string) bool {
 func (o *Outbox) expire() {
 	cut := o.opt.Now().Add(-o.opt.MaxAge)
 	for _, it := range o.items {
-		if droppable(it.PayloadType) && it.Timestamp.Before(cut) {
-			o.drop(it, domain.GapAge)
+		if droppable(it.PayloadType) && it.Timestamp.Before(cut) && !o.drop(it, domain.GapAge) {
+			return
 		}
 	}
 }
@@ -277,15 +292,18 @@ func older(a, b Item) bool {
 	return a.Name < b.Name
 }
 
-// drop deletes an envelope and records the gap it leaves.
-func (o *Outbox) drop(it Item, reason string) {
+// drop deletes an envelope and records the gap it leaves. It reports
+// false when the file could not be removed (a file system gone read-only),
+// so that callers stop rather than pick the same file forever.
+func (o *Outbox) drop(it Item, reason string) bool {
 	if err := os.Remove(filepath.Join(o.dir, it.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		o.opt.Log.Error("offline buffer: drop", "file", it.Name, "err", err)
-		return
+		return false
 	}
 	delete(o.items, it.Name)
 	o.bytes -= it.Bytes
 	o.gaps.record(it, reason)
+	return true
 }
 
 // List returns the envelopes waiting, newest first.
@@ -320,13 +338,13 @@ func (o *Outbox) Read(name string) ([]byte, error) {
 		_, err = check(name, data)
 	}
 	if err != nil {
+		o.mu.Lock()
+		defer o.mu.Unlock()
 		if errors.Is(err, os.ErrNotExist) {
-			o.forget(name)
+			o.untrack(name)
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
-		o.mu.Lock()
 		o.quarantine(name, err)
-		o.mu.Unlock()
 		return nil, fmt.Errorf("read %s: %w: %w", name, ErrCorrupt, err)
 	}
 	return data, nil
@@ -335,37 +353,29 @@ func (o *Outbox) Read(name string) ([]byte, error) {
 // Delete removes an envelope the control plane confirmed. A heartbeat's
 // gaps are then known to the control plane, and forgotten here.
 func (o *Outbox) Delete(name string) error {
-	if !o.known(name) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	it, ok := o.items[name]
+	if !ok {
 		return nil // gone already, or never one of ours (a name like ../x)
 	}
-	if pt, _, _ := parseName(name); pt == domain.PayloadHealth {
-		if data, err := os.ReadFile(filepath.Join(o.dir, name)); err == nil {
+	path := filepath.Join(o.dir, name)
+	if it.PayloadType == domain.PayloadHealth {
+		if data, err := os.ReadFile(path); err == nil {
 			var env struct {
 				Payload domain.HealthPayload `json:"payload"`
 			}
 			if json.Unmarshal(data, &env) == nil {
-				ids := make([]string, len(env.Payload.Gaps))
-				for i, g := range env.Payload.Gaps {
-					ids[i] = g.ID
-				}
-				o.gaps.ack(ids)
+				o.gaps.ack(env.Payload.Gaps)
 			}
 		}
 	}
-	if err := os.Remove(filepath.Join(o.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
-	o.forget(name)
+	delete(o.items, name)
+	o.bytes -= it.Bytes
 	return nil
-}
-
-func (o *Outbox) forget(name string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if it, ok := o.items[name]; ok {
-		delete(o.items, name)
-		o.bytes -= it.Bytes
-	}
 }
 
 // Quarantine moves a file the control plane refused aside: it will never
@@ -387,18 +397,45 @@ func (o *Outbox) known(name string) bool {
 	return ok
 }
 
-// quarantine moves name aside; o.mu is held (or Open is running).
+// maxQuarantined bounds the quarantine folder: beyond it the oldest
+// quarantined files go, so that a stream of refused files (a broken
+// worker) cannot fill the disk past the buffer's cap.
+const maxQuarantined = 100
+
+// quarantine moves name aside, under a name of its own (a task's result
+// quarantined twice keeps both); o.mu is held (or Open is running).
 func (o *Outbox) quarantine(name string, why error) {
 	o.opt.Log.Warn("offline buffer: moving a bad file to quarantine", "file", name, "reason", why)
-	if err := os.Rename(filepath.Join(o.dir, name), filepath.Join(o.quarantineDir, name)); err != nil {
+	dst := filepath.Join(o.quarantineDir, o.opt.Now().UTC().Format(nameTime)+"-"+name)
+	if err := os.Rename(filepath.Join(o.dir, name), dst); err != nil {
 		o.opt.Log.Error("offline buffer: quarantine", "file", name, "err", err)
 		return
 	}
+	o.untrack(name)
+	o.quarantined++
+	o.trimQuarantine()
+}
+
+// trimQuarantine deletes the oldest quarantined files beyond the bound.
+// Their names start with the time they were moved, so they sort by age.
+func (o *Outbox) trimQuarantine() {
+	entries, err := os.ReadDir(o.quarantineDir)
+	if err != nil || len(entries) <= maxQuarantined {
+		return
+	}
+	for _, e := range entries[:len(entries)-maxQuarantined] {
+		if err := os.Remove(filepath.Join(o.quarantineDir, e.Name())); err == nil {
+			o.opt.Log.Warn("offline buffer: quarantine full; deleted its oldest file", "file", e.Name())
+		}
+	}
+}
+
+// untrack forgets a file that is no longer waiting; o.mu is held.
+func (o *Outbox) untrack(name string) {
 	if it, ok := o.items[name]; ok {
 		delete(o.items, name)
 		o.bytes -= it.Bytes
 	}
-	o.quarantined++
 }
 
 // Backlog describes what waits, for the heartbeat.
@@ -415,13 +452,10 @@ func (o *Outbox) Backlog() domain.Backlog {
 	return b
 }
 
-// Gaps returns the drops not yet acknowledged, for the next heartbeat.
-// Each is closed as it is handed out: later drops start a new gap, so what
-// the control plane stores is what was sent.
+// Gaps returns the drops not yet acknowledged, for the next heartbeat:
+// at most one per payload type and reason. Delete of a heartbeat's file
+// acknowledges the gaps it carried.
 func (o *Outbox) Gaps() []domain.Gap { return o.gaps.pending() }
-
-// AckGaps forgets gaps the control plane has stored.
-func (o *Outbox) AckGaps(ids []string) { o.gaps.ack(ids) }
 
 // Changed is signalled when an envelope is written.
 func (o *Outbox) Changed() <-chan struct{} { return o.changed }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -273,8 +274,8 @@ func TestTornAndCorruptFiles(t *testing.T) {
 		t.Errorf("a temp file survived opening: %v", err)
 	}
 	for _, name := range []string{torn, flipped, "notes.txt"} {
-		if _, err := os.Stat(filepath.Join(dir, "quarantine", name)); err != nil {
-			t.Errorf("%s not in quarantine: %v", name, err)
+		if m, _ := filepath.Glob(filepath.Join(dir, "quarantine", "*-"+name)); len(m) != 1 {
+			t.Errorf("%s not in quarantine", name)
 		}
 	}
 	// A file that goes bad after opening is found when it is read.
@@ -287,47 +288,58 @@ func TestTornAndCorruptFiles(t *testing.T) {
 	}
 }
 
-// TestGapsReachTheControlPlane: gaps are handed to a heartbeat, survive a
-// restart until that heartbeat is confirmed, and later drops start a new
-// gap rather than grow one already sent.
+// TestGapsReachTheControlPlane: drops of one type and reason make one gap
+// that grows, however many heartbeats carry it; it survives a restart; a
+// confirmed heartbeat forgets it only if it has not grown since.
 func TestGapsReachTheControlPlane(t *testing.T) {
 	dir := t.TempDir()
 	c := &clock{t0}
 	o := open(t, dir, 2<<10, c)
-	for i := 0; i < 10; i++ {
+	put := func(i int) {
+		t.Helper()
 		if _, err := o.Put(envelope(domain.PayloadFacts, t0.Add(time.Duration(i)*time.Second), 500)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// A long outage: many drops between many heartbeats.
+	for i := 0; i < 200; i++ {
+		put(i)
+		if i%5 == 0 {
+			o.Gaps()
+		}
+	}
 	sent := o.Gaps()
-	if len(sent) != 1 {
-		t.Fatalf("gaps = %+v, want one", sent)
+	if len(sent) != 1 || sent[0].Files < 190 {
+		t.Fatalf("gaps after 200 facts through a 2 KiB buffer = %+v, want one growing gap", sent)
 	}
-	payload, _ := json.Marshal(domain.HealthPayload{Status: domain.WorkerHealthy, Gaps: sent})
-	o2 := open(t, t.TempDir(), 1<<20, c) // a roomy outbox for the heartbeat itself
-	hb, err := o2.Put(domain.Envelope{ID: "hb", WorkerID: "w1", Timestamp: t0, PayloadType: domain.PayloadHealth, Payload: payload})
-	if err != nil {
-		t.Fatal(err)
+	heartbeat := func(gaps []domain.Gap) string {
+		payload, _ := json.Marshal(domain.HealthPayload{Status: domain.WorkerHealthy, Gaps: gaps})
+		name, err := o.Put(domain.Envelope{ID: "hb", WorkerID: "w1", Timestamp: c.now, PayloadType: domain.PayloadHealth,
+			Payload: payload})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.now = c.now.Add(time.Second)
+		return name
 	}
-	if _, err := o.Put(envelope(domain.PayloadFacts, t0.Add(time.Minute), 500)); err != nil {
-		t.Fatal(err)
-	}
-	// Restarted before the heartbeat was confirmed: both gaps are still due.
+	hb := heartbeat(sent) // its own write drops more facts: the gap grows
 	o = open(t, dir, 2<<10, c)
-	again := o.Gaps()
-	if len(again) != 2 || again[0].ID != sent[0].ID || again[0].Files != sent[0].Files {
-		t.Fatalf("after a restart = %+v; want the sent gap unchanged and a new one", again)
+	if g := o.Gaps(); len(g) != 1 || g[0].ID != sent[0].ID || g[0].Files <= sent[0].Files {
+		t.Fatalf("after a restart = %+v; want the same gap, grown", g)
 	}
-	// Confirming a heartbeat that carried the first forgets only it.
-	if err := os.Rename(filepath.Join(o2.dir, hb), filepath.Join(dir, hb)); err != nil {
-		t.Fatal(err)
-	}
-	o = open(t, dir, 1<<20, c)
 	if err := o.Delete(hb); err != nil {
 		t.Fatal(err)
 	}
-	if left := o.Gaps(); len(left) != 1 || left[0].ID == sent[0].ID {
-		t.Errorf("after the confirmation = %+v; want only the second gap", left)
+	grown := o.Gaps()
+	if len(grown) != 1 {
+		t.Fatalf("a confirmation of an older count forgot the gap: %+v", grown)
+	}
+	hb = heartbeat(grown)
+	if err := o.Delete(hb); err != nil {
+		t.Fatal(err)
+	}
+	if left := o.Gaps(); len(left) != 0 && left[0].ID == grown[0].ID && left[0].Files == grown[0].Files {
+		t.Errorf("after confirming the current count: %+v", left)
 	}
 }
 
@@ -349,4 +361,71 @@ func TestLoweredCapHoldsAtOpen(t *testing.T) {
 	if g := o.Gaps(); len(g) != 1 || g[0].Reason != domain.GapCap || !g[0].From.Equal(t0) {
 		t.Errorf("gaps = %+v, want the oldest facts dropped for the cap", g)
 	}
+}
+
+// TestQuarantineIsBounded: a stream of refused files keeps only the newest
+// in quarantine, and a name quarantined twice keeps both files.
+func TestQuarantineIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{t0}
+	o := open(t, dir, 1<<20, c)
+	for i := 0; i < maxQuarantined+20; i++ {
+		name, err := o.Put(envelope(domain.PayloadExecutionResult, t0, 300)) // one task: one name
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.now = c.now.Add(time.Millisecond)
+		o.Quarantine(name, errors.New("refused"))
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "quarantine"))
+	if len(entries) != maxQuarantined {
+		t.Errorf("%d files in quarantine, want the newest %d", len(entries), maxQuarantined)
+	}
+}
+
+// TestDropFailureStops: a file that cannot be removed (the file system
+// went read-only) makes Put refuse instead of spinning on it.
+func TestDropFailureStops(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{t0}
+	o := open(t, dir, 2<<10, c)
+	first, err := o.Put(envelope(domain.PayloadFacts, t0, 1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Put(envelope(domain.PayloadFacts, t0.Add(time.Second), 1000)); err != nil {
+		t.Fatal(err)
+	}
+	pin(t, filepath.Join(dir, first))
+	done := make(chan error, 1)
+	go func() {
+		_, err := o.Put(envelope(domain.PayloadFacts, t0.Add(2*time.Second), 1000))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrDropped) {
+			t.Errorf("put with an undroppable oldest file: %v, want ErrDropped", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Put spun on a file it could not remove")
+	}
+}
+
+// pin makes a file that nobody, root included, can remove, until the test
+// ends: an immutable file, or for others a read-only folder.
+func pin(t *testing.T, path string) {
+	t.Helper()
+	if os.Getuid() == 0 {
+		if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+			t.Skipf("chattr +i: %v: %s", err, out)
+		}
+		t.Cleanup(func() { _ = exec.Command("chattr", "-i", path).Run() })
+		return
+	}
+	dir := filepath.Dir(path)
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
 }

@@ -50,7 +50,8 @@ type Tx interface {
 	// SeeWorker records a heartbeat: the worker was seen at r.SeenAt, and
 	// what it reported is its state unless a newer report was applied.
 	SeeWorker(id string, r domain.WorkerReport) error
-	// AddGaps records drops from a worker's offline buffer, each once.
+	// AddGaps records drops from a worker's offline buffer, each once, as
+	// its largest report.
 	AddGaps(workerID string, gaps []domain.Gap, at time.Time) error
 	// WorkerGaps lists a worker's most recent gaps, newest first.
 	WorkerGaps(workerID string, limit int) ([]domain.Gap, error)

@@ -119,6 +119,16 @@ func (h *Handler) renew(ctx context.Context, s domain.WebSession) (domain.WebSes
 		}
 		return h.awaitRenewal(ctx, s)
 	}
+	// Another request may have renewed the session between this one's read
+	// and its turn: its refresh token is then spent, and using it again
+	// would end the session.
+	cur, err := h.session(ctx, s.IDHash)
+	if err != nil {
+		return s, err
+	}
+	if cur.IDToken != s.IDToken {
+		return cur, h.giveUpTurn(ctx, cur, nil)
+	}
 	if s.RefreshToken == "" {
 		return s, h.end(ctx, s.IDHash, errSignedOut)
 	}

@@ -89,7 +89,7 @@ const retryBackoff = time.Duration(1)
 // before the next round: -1 when the outbox is empty, 0 to list again at
 // once (something newer was written), retryBackoff after a failure.
 func (w *Worker) pushOnce(ctx context.Context, limiter *pacer) time.Duration {
-	items := w.Outbox.List()
+	items := resultsFirst(w.Outbox.List())
 	if len(items) == 0 {
 		return -1
 	}
@@ -144,6 +144,25 @@ func (w *Worker) pushOnce(ctx context.Context, limiter *pacer) time.Duration {
 // and a refused connection twice a second costs nothing.
 const pushRetryMax = 500 * time.Millisecond
 
+// resultsFirst moves execution results ahead of the rest, keeping each
+// group newest first. A result is what a person waits for, and one that
+// arrived late, after its task was handed out again, would make the task
+// run twice.
+func resultsFirst(items []offline.Item) []offline.Item {
+	out := make([]offline.Item, 0, len(items))
+	for _, it := range items {
+		if it.PayloadType == domain.PayloadExecutionResult {
+			out = append(out, it)
+		}
+	}
+	for _, it := range items {
+		if it.PayloadType != domain.PayloadExecutionResult {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // backoff doubles from 250 ms up to ceiling, jittered in its upper half so
 // that the workers of one outage do not retry in step.
 func backoff(failures int, ceiling time.Duration) time.Duration {
@@ -193,8 +212,14 @@ func (w *Worker) heldTasks() []string {
 }
 
 // refused reports whether the control plane rejected an envelope for what
-// it is, so that sending it again cannot help.
+// it is, so that sending it again cannot help. Only wingmand's own answer
+// (one with an error code) says so: a proxy's 403 or 404 page on the way
+// says nothing about the envelope, and is retried.
 func refused(err error) bool {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.Code == "" {
+		return false
+	}
 	for _, e := range []error{domain.ErrInvalid, domain.ErrTooLarge, domain.ErrForbidden, domain.ErrNotFound} {
 		if errors.Is(err, e) {
 			return true

@@ -61,7 +61,10 @@ func (w *Worker) execute(ctx context.Context, h offline.HeldTask) {
 	switch h.State {
 	case offline.TaskReceived:
 		if err := w.Inbox.Start(t.TaskID); err != nil {
-			w.Log.Error("record task start", "task", t.TaskID, "err", err)
+			// Unrecorded, a restart would run it again: do not run it.
+			w.Log.Error("record task start; not running it", "task", t.TaskID, "err", err)
+			h.Result = failure(t, w.Now(), fmt.Sprintf("refused by worker: the task's start could not be recorded on disk: %v", err))
+			break
 		}
 		res := w.run(ctx, t)
 		h.Result = &res

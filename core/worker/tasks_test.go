@@ -3,12 +3,16 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/offline"
@@ -102,5 +106,34 @@ func TestHeldTasksAfterARestart(t *testing.T) {
 				t.Errorf("result = %+v, want %s with %q", res, tt.wantStatus, tt.wantError)
 			}
 		})
+	}
+}
+
+// TestRefused: only wingmand's own refusal moves an envelope aside; a
+// proxy's error page on the way, or a server that is down, is retried.
+func TestRefused(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   bool
+	}{
+		{"wingmand: invalid", 400, `{"error":{"code":"invalid","message":"invalid request: bad"}}`, true},
+		{"wingmand: another worker's", 403, `{"error":{"code":"forbidden","message":"forbidden: not yours"}}`, true},
+		{"proxy: forbidden page", 403, `<html>Access Denied</html>`, false},
+		{"proxy: not found page", 404, `<html>Not Found</html>`, false},
+		{"wingmand: rate limited", 429, `{"error":{"code":"rate_limited","message":"rate limited"}}`, false},
+		{"proxy: bad gateway", 502, ``, false},
+	}
+	for _, tt := range tests {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(tt.status)
+			fmt.Fprint(w, tt.body)
+		}))
+		_, err := client.New(srv.URL, "t").IngestFile(context.Background(), []byte("{}"), false)
+		srv.Close()
+		if got := refused(err); got != tt.want {
+			t.Errorf("%s: refused(%v) = %v, want %v", tt.name, err, got, tt.want)
+		}
 	}
 }

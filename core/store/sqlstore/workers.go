@@ -120,12 +120,16 @@ func (t *tx) SeeWorker(id string, r domain.WorkerReport) error {
 	return nil
 }
 
-// AddGaps records drops from a worker's offline buffer; a gap sent again
-// is stored once.
+// AddGaps records drops from a worker's offline buffer. A gap sent again
+// is stored once, as its largest report: a worker's gap grows until it is
+// acknowledged, and a heartbeat synced late must not shrink it.
 func (t *tx) AddGaps(workerID string, gaps []domain.Gap, at time.Time) error {
 	for _, g := range gaps {
 		if _, err := t.exec(`INSERT INTO worker_gaps (worker_id, id, payload_type, files, bytes, from_at, to_at, reason, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (worker_id, id) DO UPDATE SET files = excluded.files, bytes = excluded.bytes,
+				from_at = excluded.from_at, to_at = excluded.to_at, recorded_at = excluded.recorded_at
+			WHERE worker_gaps.files < excluded.files`,
 			workerID, g.ID, string(g.PayloadType), g.Files, g.Bytes, ms(g.From), ms(g.To), g.Reason, ms(at)); err != nil {
 			return fmt.Errorf("worker %s: gap %s: %w", workerID, g.ID, err)
 		}

@@ -46,8 +46,12 @@ func testWorkerReports(t *testing.T, s store.Store, _ *sql.DB) {
 	gap := domain.Gap{ID: "gap-1", PayloadType: domain.PayloadFacts, Files: 4, Bytes: 4000, From: t0.Add(-2 * time.Hour),
 		To: t0.Add(-time.Hour), Reason: domain.GapCap}
 	update(t, s, func(tx store.Tx) error {
-		for i := 0; i < 2; i++ {
-			if err := tx.AddGaps("w1", []domain.Gap{gap}, t0); err != nil {
+		// Sent twice, then grown, then an older report synced late.
+		grown, older := gap, gap
+		grown.Files, grown.To = 6, t0.Add(-time.Minute)
+		older.Files = 2
+		for _, g := range []domain.Gap{gap, gap, grown, older} {
+			if err := tx.AddGaps("w1", []domain.Gap{g}, t0); err != nil {
 				return err
 			}
 		}
@@ -59,8 +63,8 @@ func testWorkerReports(t *testing.T, s store.Store, _ *sql.DB) {
 		if err != nil {
 			return err
 		}
-		if len(gaps) != 1 || gaps[0].Files != 4 || !gaps[0].From.Equal(gap.From) || gaps[0].Reason != domain.GapCap {
-			t.Errorf("gaps = %+v, want the one gap once", gaps)
+		if len(gaps) != 1 || gaps[0].Files != 6 || !gaps[0].To.Equal(t0.Add(-time.Minute)) || gaps[0].Reason != domain.GapCap {
+			t.Errorf("gaps = %+v, want the one gap once, as its largest report", gaps)
 		}
 		w, err := tx.GetWorker("w1")
 		if err != nil {
