@@ -121,12 +121,15 @@ func (w *workerProc) waiting() []string {
 	return names
 }
 
-// quarantined lists the files moved aside.
+// quarantinedAt is the time a file was moved aside, in front of its name.
+var quarantinedAt = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{9}Z-`)
+
+// quarantined lists the files moved aside, by their names in the buffer.
 func (w *workerProc) quarantined() []string {
 	entries, _ := os.ReadDir(filepath.Join(w.dir, "quarantine"))
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		names = append(names, quarantinedAt.ReplaceAllString(e.Name(), ""))
 	}
 	return names
 }
