@@ -143,6 +143,9 @@ func TestApproveFromTheIncidentList(t *testing.T) {
 	dr, adm, d, srv := setup(t, domain.RoleOperator)
 	ctx := context.Background()
 	dr.until("● live")
+	// The cursor's row is marked in text: the test's terminal has no
+	// colours, and reverse video is gone with them.
+	dr.until("▸")
 	dr.until("web")
 	dr.key("enter")
 	dr.until("a: approve")

@@ -70,9 +70,9 @@ on; local API tokens keep working beside it):
   OIDC_SCOPES         scopes to request (default "openid profile email")
   OIDC_ROLE_CLAIM     the ID token claim listing the user's groups (default groups)
   OIDC_ROLE_MAP       group=role pairs, such as "wingman-admins=admin,ops=operator"
-  OIDC_DEFAULT_ROLE   the role of users in no mapped group: viewer (default),
-                      operator, admin, or none to refuse them until an admin
-                      gives them one (wingctl users set-role)
+  OIDC_DEFAULT_ROLE   the role of users in no mapped group: none (default:
+                      refused until an admin gives them one with wingctl users
+                      set-role), viewer, operator or admin
   OIDC_CA_FILE        a CA certificate to trust for the provider
 
 With single sign-on, a web console is served under /web/ (OIDC_CLIENT_ID is

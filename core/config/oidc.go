@@ -46,9 +46,11 @@ type OIDC struct {
 }
 
 // DefaultOIDC returns the defaults: disabled, the roadmap's scopes, groups
-// in the "groups" claim and viewer for everyone not in a mapped group.
+// in the "groups" claim, and no role for anyone not in a mapped group: a
+// provider with open sign-up (Google, Auth0) must not let the world read
+// the homelab unless OIDC_DEFAULT_ROLE says so.
 func DefaultOIDC() OIDC {
-	return OIDC{Scopes: []string{"openid", "profile", "email"}, RoleClaim: "groups", DefaultRole: domain.RoleViewer}
+	return OIDC{Scopes: []string{"openid", "profile", "email"}, RoleClaim: "groups"}
 }
 
 // LoadOIDC reads the OIDC_* variables over the defaults and validates the

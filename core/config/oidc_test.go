@@ -20,7 +20,7 @@ func TestLoadOIDCDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.Enabled || o.CLIClientID != "wingman" || o.RoleClaim != "groups" || o.DefaultRole != domain.RoleViewer ||
+	if !o.Enabled || o.CLIClientID != "wingman" || o.RoleClaim != "groups" || o.DefaultRole != "" ||
 		!slices.Equal(o.Scopes, []string{"openid", "profile", "email"}) || len(o.RoleMap) != 0 {
 		t.Fatalf("config = %+v", o)
 	}

@@ -119,6 +119,11 @@ func (h *Handler) renew(ctx context.Context, s domain.WebSession) (domain.WebSes
 		}
 		return h.awaitRenewal(ctx, s)
 	}
+	// From here the refresh token may be spent at the provider: the rest
+	// must finish even if the browser gives up on this page, or the new
+	// tokens would be lost and the session with them.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renewLease-2*time.Second)
+	defer cancel()
 	// Another request may have renewed the session between this one's read
 	// and its turn: its refresh token is then spent, and using it again
 	// would end the session.
@@ -145,16 +150,21 @@ func (h *Handler) renew(ctx context.Context, s domain.WebSession) (domain.WebSes
 	if err != nil {
 		return s, h.giveUpTurn(ctx, s, fmt.Errorf("renew the sign-in at the provider: %v: %w", err, domain.ErrUnavailable))
 	}
-	raw, _ := tok.Extra("id_token").(string)
-	id, err := h.cfg.Auth.OIDC.Verify(ctx, raw)
-	if err != nil {
-		h.cfg.Logger.Warn("the provider renewed a web session without a good ID token; it ends", "err", err)
-		return s, h.end(ctx, s.IDHash, errSignedOut)
-	}
 	if tok.RefreshToken != "" {
 		// Providers that rotate refresh tokens send a new one; the others
 		// keep the old one good.
 		s.RefreshToken = tok.RefreshToken
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	id, err := h.cfg.Auth.OIDC.Verify(ctx, raw)
+	if errors.Is(err, domain.ErrUnavailable) {
+		// The keys cannot be checked now (a rotation in the cooldown, the
+		// provider away): keep the fresh refresh token for the next try.
+		return s, h.giveUpTurn(ctx, s, fmt.Errorf("check the renewed sign-in: %w", err))
+	}
+	if err != nil {
+		h.cfg.Logger.Warn("the provider renewed a web session without a good ID token; it ends", "err", err)
+		return s, h.end(ctx, s.IDHash, errSignedOut)
 	}
 	s.IDToken, s.TokenExpiry = raw, id.Expiry
 	err = h.cfg.Store.Update(ctx, func(tx store.Tx) error {

@@ -159,8 +159,8 @@ func (b *Board) Sort(reverse bool) {
 		return
 	}
 	c := b.dash.Sections[b.focus.sec].Components[b.focus.comp]
-	if !c.Sortable {
-		return
+	if !c.Sortable || c.Data == nil {
+		return // no data: its query failed on the last reload
 	}
 	if reverse {
 		t.reverse()

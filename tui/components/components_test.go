@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/wingman-dev/wingman/dashboards/query"
 	"github.com/wingman-dev/wingman/dashboards/render"
 	"github.com/wingman-dev/wingman/dashboards/spec"
 )
@@ -141,5 +142,17 @@ func TestErrorsAndEmptyData(t *testing.T) {
 		if got := p.body(c, newTableState(), 40, 24, false); got != "no data" {
 			t.Errorf("%s without data = %q", ty, got)
 		}
+	}
+}
+
+// TestTopologyWithALoop: a graph whose parents loop (an admin's query can
+// return one) draws each node once instead of recursing for ever.
+func TestTopologyWithALoop(t *testing.T) {
+	p := newPen(styles(termenv.Ascii), time.UTC, time.Time{})
+	c := &render.Component{Component: spec.Component{Type: spec.Topology, Title: "T"}, Kind: query.Graph,
+		Data: &query.Result{Graph: &query.GraphData{Nodes: []query.Node{{ID: "a", Label: "root"}, {ID: "a", Parent: "a", Label: "again"}}}}}
+	got := p.body(c, newTableState(), 40, 24, false)
+	if strings.Count(got, "root") != 1 || strings.Contains(got, "again") {
+		t.Errorf("looping graph drawn as %q", got)
 	}
 }

@@ -52,8 +52,15 @@ func (p *pen) topology(c *render.Component, w, h int) string {
 		}
 	}
 	var out []string
+	// drawn guards against a graph whose parents loop (an admin's query
+	// can return one): each node is drawn once.
+	drawn := map[string]bool{}
 	var walk func(n query.Node, prefix, branch string)
 	walk = func(n query.Node, prefix, branch string) {
+		if drawn[n.ID] {
+			return
+		}
+		drawn[n.ID] = true
 		glyph, ok := kindGlyphs[n.Kind]
 		if !ok {
 			glyph = "•"

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/dashboards/document"
 	"github.com/wingman-dev/wingman/dashboards/render"
 	"github.com/wingman-dev/wingman/tui/common"
 	"github.com/wingman-dev/wingman/tui/components"
@@ -139,9 +139,9 @@ func (v *Dashboard) load() tea.Cmd {
 	return func() tea.Msg {
 		req := domain.RenderRequest{Template: template}
 		if template == "" {
-			text, err := os.ReadFile(file)
+			text, err := document.ReadSpecFile(file)
 			if err != nil {
-				return dashboardLoadedMsg{seq: seq, err: fmt.Errorf("read spec: %w", err)}
+				return dashboardLoadedMsg{seq: seq, err: err}
 			}
 			req.Spec = string(text)
 		}

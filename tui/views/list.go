@@ -75,18 +75,34 @@ func (l *List) apply() {
 			l.shown = append(l.shown, r)
 		}
 	}
-	rows := make([]table.Row, len(l.shown))
 	cursor := 0
 	for i, r := range l.shown {
-		rows[i] = r.Cells
 		if r.ID == l.selected {
 			cursor = i
 		}
 	}
-	l.table.SetRows(rows)
-	if len(rows) > 0 {
+	l.table.SetRows(l.marked(cursor))
+	if len(l.shown) > 0 {
 		l.table.SetCursor(cursor)
 	}
+}
+
+// marker points at the cursor's row in a column of its own: reverse video
+// shows it too, but a terminal without colours (NO_COLOR) drops every
+// attribute, and the row must still be seen.
+const marker = "▸"
+
+// marked is the shown rows with the marker at cursor.
+func (l *List) marked(cursor int) []table.Row {
+	rows := make([]table.Row, len(l.shown))
+	for i, r := range l.shown {
+		m := " "
+		if i == cursor {
+			m = marker
+		}
+		rows[i] = append(table.Row{m}, r.Cells...)
+	}
+	return rows
 }
 
 // Selected is the row under the cursor.
@@ -105,16 +121,17 @@ func (l *List) Typing() bool { return l.typing }
 // the rest is shared by flex.
 func (l *List) SetSize(width, height int) {
 	l.width, l.height = width, height
-	cols := make([]table.Column, len(l.columns))
-	used, flex := 0, 0
+	cols := make([]table.Column, len(l.columns)+1)
+	cols[0] = table.Column{Width: 1}
+	used, flex := 3, 0
 	for i, c := range l.columns {
-		cols[i] = table.Column{Title: c.Title, Width: c.Min}
+		cols[i+1] = table.Column{Title: c.Title, Width: c.Min}
 		used += c.Min + 2 // the cell padding
 		flex += c.Flex
 	}
 	if left := width - used; left > 0 && flex > 0 {
 		for i, c := range l.columns {
-			cols[i].Width += left * c.Flex / flex
+			cols[i+1].Width += left * c.Flex / flex
 		}
 	}
 	l.table.SetColumns(cols)
@@ -151,9 +168,13 @@ func (l *List) Update(msg tea.Msg) tea.Cmd {
 		return l.filter.Focus()
 	}
 	var cmd tea.Cmd
+	before := l.table.Cursor()
 	l.table, cmd = l.table.Update(msg)
 	if r, ok := l.Selected(); ok {
 		l.selected = r.ID
+	}
+	if l.table.Cursor() != before {
+		l.table.SetRows(l.marked(l.table.Cursor()))
 	}
 	return cmd
 }

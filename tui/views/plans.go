@@ -22,12 +22,14 @@ type plansLoadedMsg struct {
 
 // planLoadedMsg carries one plan with its approvals and tasks.
 type planLoadedMsg struct {
+	id   string
 	plan domain.Plan
 	err  error
 }
 
-// decidedMsg is the answer to an approval or a rejection.
+// decidedMsg is the answer to an approval or a rejection of plan id.
 type decidedMsg struct {
+	id   string
 	resp domain.DecisionResponse
 	err  error
 }
@@ -92,7 +94,7 @@ func (v *Plans) loadPlan(id string) tea.Cmd {
 	return func() tea.Msg {
 		var p domain.Plan
 		err := v.c.Call(func(ctx context.Context) (err error) { p, err = v.c.Client.GetPlan(ctx, id); return err })
-		return planLoadedMsg{p, err}
+		return planLoadedMsg{id, p, err}
 	}
 }
 
@@ -107,7 +109,7 @@ func (v *Plans) decide(approve bool, id, reason string) tea.Cmd {
 			}
 			return err
 		})
-		return decidedMsg{resp, err}
+		return decidedMsg{id, resp, err}
 	}
 }
 
@@ -139,14 +141,20 @@ func (v *Plans) Update(msg tea.Msg) (View, tea.Cmd) {
 		v.refreshDetail()
 		return v, v.loadPlan(msg.ID)
 	case planLoadedMsg:
+		if msg.id != v.plan.ID {
+			return v, nil // an answer for a plan no longer shown
+		}
 		if msg.err != nil {
-			v.note, v.noteErr = "could not load "+v.plan.ID+": "+msg.err.Error(), true
-		} else if msg.plan.ID == v.plan.ID {
+			v.note, v.noteErr = "could not load "+msg.id+": "+msg.err.Error(), true
+		} else {
 			v.plan = msg.plan
 		}
 		v.refreshDetail()
 		return v, nil
 	case decidedMsg:
+		if msg.id != v.plan.ID {
+			return v, v.loadList
+		}
 		v.mode = modeDetail
 		if msg.err != nil {
 			v.note, v.noteErr = msg.err.Error(), true

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -126,24 +125,13 @@ func registry(queries string) (*query.Registry, error) {
 	return reg, nil
 }
 
-// ReadSpec reads a spec from file, or stdin for "-": at most one byte over
-// the largest spec, so that a huge file is refused as too large rather
-// than read into memory.
+// ReadSpec reads a spec from file, or stdin for "-" (see
+// document.ReadSpec).
 func ReadSpec(stdin io.Reader, file string) ([]byte, error) {
-	r := stdin
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return nil, fmt.Errorf("read spec: %w", err)
-		}
-		defer f.Close()
-		r = f
+	if file == "-" {
+		return document.ReadSpec(stdin, file)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, document.DefaultMaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read spec %s: %w", file, err)
-	}
-	return data, nil
+	return document.ReadSpecFile(file)
 }
 
 // plural counts n of a noun: "1 section", "3 sections".
