@@ -4,6 +4,8 @@
 package web
 
 import (
+	"github.com/dustin/go-humanize"
+
 	"bytes"
 	"embed"
 	"errors"
@@ -55,7 +57,7 @@ var funcs = template.FuncMap{
 		return "—"
 	},
 	"num":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
-	"size":   humanBytes,
+	"size":   func(n int64) string { return humanize.IBytes(uint64(max(n, 0))) },
 	"params": params,
 	"join":   strings.Join,
 }
@@ -65,20 +67,6 @@ func stamp(t time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-// humanBytes reads a byte count as people do, in binary units.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // params shows an action's parameters as key=value pairs in key order.

@@ -42,21 +42,3 @@ func Stamp(now time.Time, t *time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339) + " (" + Ago(now, t) + ")"
 }
-
-// Bytes prints a size in binary units, e.g. "48 KiB", "1.5 MiB".
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	v := float64(n) / float64(div)
-	if v >= 10 {
-		return fmt.Sprintf("%.0f %ciB", v, "KMGTPE"[exp])
-	}
-	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[exp])
-}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/wingman-dev/wingman/cmd/wingctl/internal/cmdutil"
@@ -74,7 +75,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 func backlog(now time.Time, b domain.Backlog) string {
 	s := "-"
 	if b.Files > 0 {
-		s = fmt.Sprintf("%d files, %s, oldest %s", b.Files, output.Bytes(b.Bytes), output.Ago(now, b.Oldest))
+		s = fmt.Sprintf("%d files, %s, oldest %s", b.Files, humanize.IBytes(uint64(b.Bytes)), output.Ago(now, b.Oldest))
 	}
 	if b.Quarantined > 0 {
 		s += fmt.Sprintf(" (%d quarantined)", b.Quarantined)
