@@ -152,7 +152,9 @@ func TestQueueRolledBackEnqueue(t *testing.T) {
 // within one poll interval.
 func TestQueueWithoutWakeups(t *testing.T) {
 	t.Parallel()
-	url := storetest.PostgresURL(t)
+	// Other tests share the database: name this test's connections so
+	// that only its own listeners are cut.
+	url := storetest.PostgresURL(t) + "&application_name=nowake"
 	// Replica 0 looks for tasks by itself every second; replica 1 only
 	// every 20 s, so that a task starting there at once was woken by NOTIFY.
 	reps := append(startReplicas(t, url, 1, nil),
@@ -164,7 +166,7 @@ func TestQueueWithoutWakeups(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	res, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`, postgres.ListenerName)
+	res, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`, postgres.ListenerApp("nowake"))
 	if err != nil {
 		t.Fatal(err)
 	}

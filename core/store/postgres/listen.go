@@ -41,15 +41,27 @@ func Listen(ctx context.Context, url, channel string, log *slog.Logger, fn func(
 }
 
 // ListenerName is the application_name of LISTEN connections, so that an
-// operator (or a test) can find them in pg_stat_activity.
+// operator (or a test) can find them in pg_stat_activity. An
+// application_name set in the database URL is kept in front of it
+// ("replica-a/wingman-listen"), so the listeners of replicas sharing a
+// database can be told apart.
 const ListenerName = "wingman-listen"
+
+// ListenerApp is the application_name a LISTEN connection opened from a
+// URL that names its application as app carries.
+func ListenerApp(app string) string {
+	if app == "" {
+		return ListenerName
+	}
+	return app + "/" + ListenerName
+}
 
 func listenOnce(ctx context.Context, url, channel string, fn func(string), connected func()) error {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return fmt.Errorf("parse database URL: %w", err)
 	}
-	cfg.RuntimeParams["application_name"] = ListenerName
+	cfg.RuntimeParams["application_name"] = ListenerApp(cfg.RuntimeParams["application_name"])
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
