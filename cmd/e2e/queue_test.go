@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -19,7 +20,9 @@ import (
 
 // TestQueueExactlyOnceAcrossProcesses: two real wingmand processes on one
 // PostgreSQL, 50 workers long-polling both in turn, 10,000 tasks: every
-// task is handed out exactly once and every plan ends succeeded.
+// task is handed out exactly once and every plan ends succeeded. Half the
+// workers take and report one task at a time, half in batches as
+// wingworker does.
 func TestQueueExactlyOnceAcrossProcesses(t *testing.T) {
 	const workers, perWorker = 50, 200
 	url := storetest.PostgresURL(t)
@@ -42,27 +45,51 @@ func TestQueueExactlyOnceAcrossProcesses(t *testing.T) {
 			defer wg.Done()
 			id := fmt.Sprintf("eo-w%d", i)
 			clients := []*client.Client{client.New(procs[0].url, tokens[i]), client.New(procs[1].url, tokens[i])}
+			var err error
 			for n := 0; ctx.Err() == nil && n < perWorker; {
 				c := clients[(n+i)%2] // alternate processes
-				task, err := c.NextTask(ctx, 5*time.Second)
-				if err != nil {
+				var tasks []domain.WorkerTask
+				if i%2 == 0 {
+					task, err := c.NextTask(ctx, 5*time.Second)
+					if err != nil {
+						t.Errorf("%s: %v", id, err)
+						return
+					}
+					if task != nil {
+						tasks = append(tasks, *task)
+					}
+				} else if tasks, err = c.NextTasks(ctx, 5*time.Second, 1+n%16); err != nil {
 					t.Errorf("%s: %v", id, err)
 					return
 				}
-				if task == nil {
+				if len(tasks) == 0 {
 					continue
 				}
-				if _, loaded := seen.LoadOrStore(task.TaskID, id); loaded {
-					dup.Add(1)
+				files := make([][]byte, len(tasks))
+				for k, task := range tasks {
+					if _, loaded := seen.LoadOrStore(task.TaskID, id); loaded {
+						dup.Add(1)
+					}
+					raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: task.TaskID, Attempt: task.Attempt, Status: domain.TaskSucceeded})
+					files[k], _ = json.Marshal(domain.Envelope{WorkerID: id, Timestamp: time.Now(),
+						PayloadType: domain.PayloadExecutionResult, Payload: raw})
 				}
-				raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: task.TaskID, Attempt: task.Attempt, Status: domain.TaskSucceeded})
-				if _, err := c.Ingest(ctx, domain.Envelope{WorkerID: id, Timestamp: time.Now(),
-					PayloadType: domain.PayloadExecutionResult, Payload: raw}); err != nil {
+				if len(files) == 1 {
+					_, err = c.IngestFile(ctx, files[0], false)
+				} else {
+					var items []domain.IngestItem
+					if items, err = c.IngestFiles(ctx, files); err == nil {
+						for _, it := range items {
+							err = errors.Join(err, client.ItemError(it))
+						}
+					}
+				}
+				if err != nil {
 					t.Errorf("%s: report: %v", id, err)
 					return
 				}
-				n++
-				done.Add(1)
+				n += len(tasks)
+				done.Add(int32(len(tasks)))
 			}
 		}(i)
 	}

@@ -42,23 +42,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError answers with the status and code of err. Errors that are not
 // the client's doing are logged and answered without their details.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	status, body, ok := apiError(err)
+	if !ok {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="wingman"`)
+	}
+	writeJSON(w, status, domain.ErrorBody{Error: body})
+}
+
+// apiError is the status and body that tell a client about err; ok is
+// false for an error that is not the client's doing, whose details stay
+// in the server log.
+func apiError(err error) (int, domain.APIError, bool) {
 	for _, m := range statusOf {
 		if errors.Is(err, m.err) {
-			if m.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="wingman"`)
-			}
 			body := domain.APIError{Code: m.code, Message: err.Error()}
 			var refused *domain.ProblemsError
 			if errors.As(err, &refused) {
 				body.Problems = refused.Problems
 			}
-			writeJSON(w, m.status, domain.ErrorBody{Error: body})
-			return
+			return m.status, body, true
 		}
 	}
-	log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	writeJSON(w, http.StatusInternalServerError, domain.ErrorBody{Error: domain.APIError{
-		Code: domain.CodeInternal, Message: "internal error; the server log has the details"}})
+	return http.StatusInternalServerError, domain.APIError{
+		Code: domain.CodeInternal, Message: "internal error; the server log has the details"}, false
 }
 
 func errNoRoute(r *http.Request) error {

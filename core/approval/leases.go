@@ -25,6 +25,7 @@ func (s *Service) ReclaimLeases(ctx context.Context) (int, error) {
 			return err
 		}
 		n = len(expired)
+		var failed []taskEnd
 		for _, t := range expired {
 			if domain.Idempotent(t.Plugin, t.Action) && t.Attempts < domain.MaxAttempts {
 				if err := tx.RequeueTask(t.ID); err != nil {
@@ -48,11 +49,9 @@ func (s *Service) ReclaimLeases(ctx context.Context) (int, error) {
 			} else {
 				why += fmt.Sprintf("; %s.%s is not idempotent, so it is not run again", t.Plugin, t.Action)
 			}
-			if err := s.finish(tx, b, domain.System, t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed, Error: why}); err != nil {
-				return err
-			}
+			failed = append(failed, taskEnd{t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed, Error: why}})
 		}
-		return nil
+		return s.finish(tx, b, domain.System, failed)
 	})
 	return n, err
 }
@@ -64,11 +63,10 @@ func (s *Service) AbandonWorker(tx store.Tx, b *events.Batch, workerID string) e
 	if err != nil {
 		return err
 	}
-	for _, t := range open {
-		if err := s.finish(tx, b, domain.System, t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed,
-			Error: fmt.Sprintf("worker %s was removed before the task ran to its end", workerID)}); err != nil {
-			return err
-		}
+	ends := make([]taskEnd, len(open))
+	for i, t := range open {
+		ends[i] = taskEnd{t, domain.ExecutionResultPayload{TaskID: t.ID, Status: domain.TaskFailed,
+			Error: fmt.Sprintf("worker %s was removed before the task ran to its end", workerID)}}
 	}
-	return nil
+	return s.finish(tx, b, domain.System, ends)
 }

@@ -55,6 +55,12 @@ func (s *Service) update(ctx context.Context, fn func(tx store.Tx, b *events.Bat
 // audit appends an event acted by p.
 func audit(tx store.Tx, p domain.Principal, at time.Time, action, subject string, outcome domain.Outcome,
 	reason string, detail map[string]any) error {
-	return tx.AppendAudit(&domain.AuditEvent{At: at, ActorKind: p.Kind, ActorID: p.UserID, ActorName: p.Name,
-		ActorRole: p.Role, Action: action, Subject: subject, Outcome: outcome, Reason: reason, Detail: detail})
+	return tx.AppendAudit(event(p, at, action, subject, outcome, reason, detail))
+}
+
+// event is an audit event acted by p.
+func event(p domain.Principal, at time.Time, action, subject string, outcome domain.Outcome,
+	reason string, detail map[string]any) *domain.AuditEvent {
+	return &domain.AuditEvent{At: at, ActorKind: p.Kind, ActorID: p.UserID, ActorName: p.Name,
+		ActorRole: p.Role, Action: action, Subject: subject, Outcome: outcome, Reason: reason, Detail: detail}
 }

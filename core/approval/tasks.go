@@ -10,89 +10,171 @@ import (
 	"github.com/wingman-dev/wingman/core/store"
 )
 
-// Claim hands the oldest queued task of worker to it, leased until the
-// lease ends, and moves the plan to running. It returns domain.ErrNotFound
-// when nothing is queued.
-func (s *Service) Claim(ctx context.Context, worker domain.Principal, lease time.Duration) (domain.Task, error) {
-	var task domain.Task
+// Claim hands up to n of worker's oldest queued tasks to it, leased until
+// the lease ends, and moves their plans to running. It returns no tasks
+// when none wait.
+func (s *Service) Claim(ctx context.Context, worker domain.Principal, n int, lease time.Duration) ([]domain.Task, error) {
+	var tasks []domain.Task
 	err := s.update(ctx, func(tx store.Tx, b *events.Batch, _ *error) error {
 		now := s.Now()
 		var err error
-		if task, err = tx.ClaimTask(worker.WorkerID, now, now.Add(lease)); err != nil {
+		if tasks, err = tx.ClaimTasks(worker.WorkerID, n, now, now.Add(lease)); err != nil || len(tasks) == 0 {
 			return err
 		}
-		b.Changed("task", task.ID, now)
-		if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanDispatched, domain.PlanRunning); err != nil {
-			return err
-		} else if moved {
-			b.Changed("plan", task.PlanID, now)
+		evs := make([]*domain.AuditEvent, 0, len(tasks))
+		advanced := map[string]bool{}
+		for _, task := range tasks {
+			b.Changed("task", task.ID, now)
+			if !advanced[task.PlanID] {
+				advanced[task.PlanID] = true
+				if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanDispatched, domain.PlanRunning); err != nil {
+					return err
+				} else if moved {
+					b.Changed("plan", task.PlanID, now)
+				}
+			}
+			evs = append(evs, event(worker, now, "task.start", task.ID, domain.OutcomeOK, "",
+				map[string]any{"plan": task.PlanID, "action": task.Plugin + " " + task.Action, "target": task.Target}))
 		}
-		return audit(tx, worker, now, "task.start", task.ID, domain.OutcomeOK, "",
-			map[string]any{"plan": task.PlanID, "action": task.Plugin + " " + task.Action, "target": task.Target})
+		return tx.AppendAudits(evs)
 	})
-	return task, err
+	return tasks, err
 }
 
-// Finish records a worker's result for one of its tasks, and when it was
-// the plan's last task, the plan's end: succeeded when every task did,
-// rolled_back when a failed action was undone, failed otherwise. A result
-// for a task that has ended, or for an earlier attempt of one whose next
-// attempt has started, changes nothing.
-func (s *Service) Finish(tx store.Tx, b *events.Batch, worker domain.Principal, r domain.ExecutionResultPayload) error {
-	task, err := tx.GetTask(r.TaskID)
+// CheckedResult is a worker's result checked against its task.
+type CheckedResult struct {
+	Task   domain.Task
+	Result domain.ExecutionResultPayload
+	// Refused says why the result is refused: nothing of it may be stored.
+	Refused error
+	// Stale marks the result of an attempt a later one has overtaken: it
+	// is acknowledged and changes nothing.
+	Stale bool
+}
+
+// CheckResults reads the tasks of a worker's results and checks each
+// result against its task. Only a store failure is returned as an error.
+func (s *Service) CheckResults(tx store.Tx, worker domain.Principal, rs []domain.ExecutionResultPayload) ([]CheckedResult, error) {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.TaskID
+	}
+	tasks, err := tx.GetTasks(ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if task.WorkerID != worker.WorkerID {
-		return fmt.Errorf("task %s belongs to worker %s: %w", task.ID, task.WorkerID, domain.ErrForbidden)
+	byID := make(map[string]domain.Task, len(tasks))
+	for _, t := range tasks {
+		byID[t.ID] = t
 	}
-	if !r.Status.Finished() {
-		return fmt.Errorf("result of %s: status %q is not succeeded, failed or rolled_back: %w", task.ID, r.Status, domain.ErrInvalid)
+	out := make([]CheckedResult, len(rs))
+	for i, r := range rs {
+		task, ok := byID[r.TaskID]
+		c := CheckedResult{Task: task, Result: r}
+		switch {
+		case !ok:
+			c.Refused = fmt.Errorf("task %s: %w", r.TaskID, domain.ErrNotFound)
+		case task.WorkerID != worker.WorkerID:
+			c.Refused = fmt.Errorf("task %s belongs to worker %s: %w", task.ID, task.WorkerID, domain.ErrForbidden)
+		case !r.Status.Finished():
+			c.Refused = fmt.Errorf("result of %s: status %q is not succeeded, failed or rolled_back: %w", task.ID, r.Status, domain.ErrInvalid)
+		default:
+			// A result of an earlier attempt counts while the task waits in
+			// the queue (its worker ran it offline and came back after the
+			// lease was reclaimed: taking the result spares a second run),
+			// not once a later attempt has started.
+			c.Stale = r.Attempt != 0 && r.Attempt != task.Attempts && task.Status != domain.TaskQueued
+		}
+		out[i] = c
 	}
-	// A result of an earlier attempt counts while the task waits in the
-	// queue (its worker ran it offline and came back after the lease was
-	// reclaimed: taking the result spares a second run), not once a later
-	// attempt has started.
-	if r.Attempt != 0 && r.Attempt != task.Attempts && task.Status != domain.TaskQueued {
+	return out, nil
+}
+
+// FinishResults records the checked results that are neither refused nor
+// stale (the caller leaves out those it has stored before), and the end of every plan whose last task they end: succeeded
+// when every task did, rolled_back when a failed action was undone,
+// failed otherwise. A result for a task that has ended changes nothing.
+func (s *Service) FinishResults(tx store.Tx, b *events.Batch, worker domain.Principal, cs []CheckedResult) error {
+	ends := make([]taskEnd, 0, len(cs))
+	for _, c := range cs {
+		if c.Refused == nil && !c.Stale {
+			ends = append(ends, taskEnd{c.Task, c.Result})
+		}
+	}
+	return s.finish(tx, b, worker, ends)
+}
+
+// taskEnd is a task and the result that ends it.
+type taskEnd struct {
+	task   domain.Task
+	result domain.ExecutionResultPayload
+}
+
+// finish ends running tasks for actor (the worker, or the system when a
+// lease ran out), then the plans they were the last of.
+func (s *Service) finish(tx store.Tx, b *events.Batch, actor domain.Principal, ends []taskEnd) error {
+	if len(ends) == 0 {
 		return nil
 	}
-	return s.finish(tx, b, worker, task, r)
-}
-
-// finish ends a running task for actor (the worker, or the system when a
-// lease ran out).
-func (s *Service) finish(tx store.Tx, b *events.Batch, actor domain.Principal, task domain.Task, r domain.ExecutionResultPayload) error {
 	now := s.Now()
+	rows := make([]domain.TaskEnd, 0, len(ends))
+	named := make(map[string]bool, len(ends))
+	for _, e := range ends {
+		// Of two results for one task in a batch the first counts, as it
+		// would have sent one at a time.
+		if !named[e.task.ID] {
+			named[e.task.ID] = true
+			rows = append(rows, domain.TaskEnd{ID: e.task.ID, Status: e.result.Status, Output: e.result.Output, Error: e.result.Error, At: now})
+		}
+	}
 	// A task ends once: of a late result and a lease sweep racing for one
 	// task, the first to commit decides, the other changes nothing.
-	ended, err := tx.FinishTask(task.ID, r.Status, r.Output, r.Error, now)
-	if err != nil || !ended {
+	endedIDs, err := tx.FinishTasks(rows)
+	if err != nil || len(endedIDs) == 0 {
 		return err
 	}
-	b.Changed("task", task.ID, now)
-	if err := audit(tx, actor, now, "task.finish", task.ID, domain.OutcomeOK, r.Error,
-		map[string]any{"plan": task.PlanID, "status": r.Status, "attempt": task.Attempts}); err != nil {
-		return err
+	ended := make(map[string]bool, len(endedIDs))
+	for _, id := range endedIDs {
+		ended[id] = true
 	}
-	// The plan row lock makes concurrent results of one plan's tasks
+	var evs []*domain.AuditEvent
+	var plans []string
+	seen := map[string]bool{}
+	for _, e := range ends {
+		if !ended[e.task.ID] {
+			continue
+		}
+		ended[e.task.ID] = false // a task named twice ends once
+		b.Changed("task", e.task.ID, now)
+		evs = append(evs, event(actor, now, "task.finish", e.task.ID, domain.OutcomeOK, e.result.Error,
+			map[string]any{"plan": e.task.PlanID, "status": e.result.Status, "attempt": e.task.Attempts}))
+		if !seen[e.task.PlanID] {
+			seen[e.task.PlanID] = true
+			plans = append(plans, e.task.PlanID)
+		}
+	}
+	// The plan row locks make concurrent results of one plan's tasks
 	// decide its end one after the other, so exactly one of them counts
 	// the last task finished.
-	if _, err := tx.PlanStatus(task.PlanID, true); err != nil {
+	if err := tx.LockPlans(plans); err != nil {
 		return err
 	}
-	counts, err := tx.TaskCounts(task.PlanID)
+	counts, err := tx.TaskCounts(plans)
 	if err != nil {
 		return err
 	}
-	status, done := planOutcome(counts)
-	if !done {
-		return nil
+	for _, plan := range plans {
+		status, done := planOutcome(counts[plan])
+		if !done {
+			continue
+		}
+		if err := tx.SetPlanStatus(plan, status, nil); err != nil {
+			return err
+		}
+		b.Changed("plan", plan, now)
+		evs = append(evs, event(domain.System, now, "plan.finish", plan, domain.OutcomeOK, "", map[string]any{"status": status}))
 	}
-	if err := tx.SetPlanStatus(task.PlanID, status, nil); err != nil {
-		return err
-	}
-	b.Changed("plan", task.PlanID, now)
-	return audit(tx, domain.System, now, "plan.finish", task.PlanID, domain.OutcomeOK, "", map[string]any{"status": status})
+	return tx.AppendAudits(evs)
 }
 
 // planOutcome folds task counts into the plan's end, if it has ended:

@@ -81,6 +81,15 @@ var statusSentinels = map[int]error{
 	http.StatusGatewayTimeout:        domain.ErrUnavailable,
 }
 
+// ItemError is the refusal of one envelope of a batch as an *Error, as if
+// it had been sent alone; nil when the envelope was taken.
+func ItemError(it domain.IngestItem) error {
+	if it.Error == nil {
+		return nil
+	}
+	return &Error{Code: it.Error.Code, Message: it.Error.Message, Problems: it.Error.Problems, sentinel: codeSentinels[it.Error.Code]}
+}
+
 // decodeError turns a non-2xx answer into an *Error. This is the one place
 // where codes and statuses become sentinels.
 func decodeError(resp *http.Response) error {

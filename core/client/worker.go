@@ -1,10 +1,13 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -39,12 +42,8 @@ func (c *Client) IngestFile(ctx context.Context, data []byte, backlog bool) (dom
 // when no task arrived in time. Only ctx bounds the call, so give it a
 // deadline longer than wait.
 func (c *Client) NextTask(ctx context.Context, wait time.Duration) (*domain.WorkerTask, error) {
-	q := url.Values{}
-	if wait > 0 {
-		q.Set("wait", wait.String())
-	}
 	var t domain.WorkerTask
-	noContent, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: q, out: &t})
+	noContent, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: taskQuery(wait, 0), out: &t})
 	if err != nil {
 		return nil, wrap("poll for task", err)
 	}
@@ -52,4 +51,55 @@ func (c *Client) NextTask(ctx context.Context, wait time.Duration) (*domain.Work
 		return nil, nil
 	}
 	return &t, nil
+}
+
+// NextTasks long-polls as NextTask does for up to max tasks at once,
+// oldest first; none when none arrived in time.
+func (c *Client) NextTasks(ctx context.Context, wait time.Duration, max int) ([]domain.WorkerTask, error) {
+	var ts []domain.WorkerTask
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: taskQuery(wait, max), out: &ts}); err != nil {
+		return nil, wrap("poll for tasks", err)
+	}
+	return ts, nil
+}
+
+func taskQuery(wait time.Duration, max int) url.Values {
+	q := url.Values{}
+	if wait > 0 {
+		q.Set("wait", wait.String())
+	}
+	if max > 0 {
+		q.Set("max", strconv.Itoa(max))
+	}
+	return q
+}
+
+// IngestFiles sends envelopes as the offline buffer stored them, in one
+// request (a line each), and returns what became of each, in order. An
+// item's Error says the server refused that envelope; an error for the
+// whole call means none was taken.
+func (c *Client) IngestFiles(ctx context.Context, files [][]byte) ([]domain.IngestItem, error) {
+	var body bytes.Buffer
+	for _, f := range files {
+		if bytes.IndexByte(f, '\n') >= 0 {
+			// A compact envelope has no newline; one with newlines is sent
+			// compacted, which keeps its meaning and its id.
+			if err := json.Compact(&body, f); err != nil {
+				return nil, fmt.Errorf("ingest batch: envelope is not JSON: %w", err)
+			}
+		} else {
+			body.Write(f)
+		}
+		body.WriteByte('\n')
+	}
+	var r domain.IngestBatchResponse
+	cl := call{method: http.MethodPost, path: "/ingest", raw: body.Bytes(), out: &r, bounded: true,
+		header: http.Header{"Content-Type": {domain.NDJSON}}}
+	if _, err := c.do(ctx, cl); err != nil {
+		return nil, wrap(fmt.Sprintf("ingest %d envelopes", len(files)), err)
+	}
+	if len(r.Results) != len(files) {
+		return nil, fmt.Errorf("ingest %d envelopes: the server answered for %d", len(files), len(r.Results))
+	}
+	return r.Results, nil
 }

@@ -2,10 +2,8 @@ package daemon_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -15,7 +13,7 @@ import (
 	"github.com/wingman-dev/wingman/core/auth"
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/config"
-	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/core/daemon/daemontest"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/core/store/storetest"
@@ -23,23 +21,8 @@ import (
 
 // startSQLite serves one wingmand on the embedded store.
 func startSQLite(b *testing.B) replica {
-	cfg := config.DefaultDaemon(func(string) string { return "" })
-	cfg.DataDir = b.TempDir()
-	d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Serve(ctx, ln) }()
-	b.Cleanup(func() { cancel(); <-done; d.Close() })
-	r := replica{d: d, url: "http://" + ln.Addr().String()}
-	waitReady(b, r.url)
-	return r
+	d, url := daemontest.Start(b, nil)
+	return replica{d: d, url: url}
 }
 
 // operator makes an operator token on s.
@@ -148,10 +131,11 @@ func reportLatency(b *testing.B, prefix string, lat []time.Duration) {
 }
 
 // BenchmarkQueueThroughput measures tasks per second through the whole
-// path (claim by long poll, result by ingest) with 50 workers on 2
-// PostgreSQL replicas, or 50 workers on the embedded store.
+// path as wingworker drives it (claim up to 16 tasks by long poll, report
+// their results in one ingest batch) with 50 workers on 2 PostgreSQL
+// replicas, or 50 workers on the embedded store.
 //
-//	go test ./core/daemon -run '^$' -bench QueueThroughput -benchtime 5000x
+//	go test ./core/daemon -run '^$' -bench QueueThroughput -benchtime 20000x
 func BenchmarkQueueThroughput(b *testing.B) {
 	b.Run("postgres-2-replicas", func(b *testing.B) {
 		reps := startReplicas(b, storetest.PostgresURL(b), 2, nil)
@@ -161,6 +145,9 @@ func BenchmarkQueueThroughput(b *testing.B) {
 		benchThroughput(b, []replica{startSQLite(b)})
 	})
 }
+
+// workerBatch is what wingworker takes in one long poll (its taskBatch).
+const workerBatch = 16
 
 func benchThroughput(b *testing.B, reps []replica) {
 	const workers = 50
@@ -186,23 +173,42 @@ func benchThroughput(b *testing.B, reps []replica) {
 			id := fmt.Sprintf("tp-w%d", i)
 			c := client.New(reps[i%len(reps)].url, tokens[i])
 			for n := 0; n < per; {
-				t, err := c.NextTask(context.Background(), 5*time.Second)
+				ts, err := c.NextTasks(context.Background(), 5*time.Second, workerBatch)
 				if err != nil {
 					b.Error(err)
 					return
 				}
-				if t == nil {
+				files := make([][]byte, len(ts))
+				for k, t := range ts {
+					files[k] = resultEnvelope(id, t.TaskID, t.Attempt)
+				}
+				if len(files) == 0 {
 					continue
 				}
-				if err := report(c, id, t.TaskID); err != nil {
+				items, err := c.IngestFiles(context.Background(), files)
+				if err != nil {
 					b.Error(err)
 					return
 				}
-				n++
-				done.Add(1)
+				for _, it := range items {
+					if err := client.ItemError(it); err != nil || it.Accepted != 1 {
+						b.Errorf("result %s: %+v, %v", it.ID, it, err)
+						return
+					}
+				}
+				n += len(ts)
+				done.Add(int64(len(ts)))
 			}
 		}(i)
 	}
 	wg.Wait()
 	b.ReportMetric(float64(done.Load())/time.Since(start).Seconds(), "tasks/s")
+}
+
+// resultEnvelope is a task's successful result as the worker buffers it.
+func resultEnvelope(worker, taskID string, attempt int) []byte {
+	raw, _ := json.Marshal(domain.ExecutionResultPayload{TaskID: taskID, Attempt: attempt, Status: domain.TaskSucceeded})
+	env, _ := json.Marshal(domain.Envelope{ID: "env-" + taskID, WorkerID: worker, Timestamp: time.Now(),
+		PayloadType: domain.PayloadExecutionResult, Payload: raw})
+	return env
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +16,7 @@ import (
 	"github.com/wingman-dev/wingman/core/client"
 	"github.com/wingman-dev/wingman/core/config"
 	"github.com/wingman-dev/wingman/core/daemon"
+	"github.com/wingman-dev/wingman/core/daemon/daemontest"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/core/store/postgres"
@@ -35,57 +34,20 @@ func startReplicas(t testing.TB, dbURL string, n int, tune func(*config.Daemon))
 	t.Helper()
 	var out []replica
 	for i := 0; i < n; i++ {
-		cfg := config.DefaultDaemon(func(string) string { return "" })
-		cfg.DataDir, cfg.DatabaseURL = t.TempDir(), dbURL
-		cfg.TaskPoll, cfg.SweepInterval = time.Second, 200*time.Millisecond
-		if tune != nil {
-			tune(&cfg)
-		}
-		d, err := daemon.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- d.Serve(ctx, ln) }()
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("replica %d: %v", i, err)
+		d, url := daemontest.Start(t, func(cfg *config.Daemon) {
+			cfg.DatabaseURL = dbURL
+			cfg.TaskPoll, cfg.SweepInterval = time.Second, 200*time.Millisecond
+			if tune != nil {
+				tune(cfg)
 			}
-			d.Close()
 		})
-		out = append(out, replica{d: d, url: "http://" + ln.Addr().String()})
-	}
-	for _, r := range out {
-		waitReady(t, r.url)
+		out = append(out, replica{d: d, url: url})
 	}
 	return out
 }
 
-func waitReady(t testing.TB, url string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if resp, err := http.Get(url + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-	}
-	t.Fatalf("%s not ready", url)
-}
-
 func poll(c *client.Client, wait time.Duration) (*domain.WorkerTask, error) {
 	return c.NextTask(context.Background(), wait)
-}
-
-func report(c *client.Client, worker, taskID string) error {
-	return reportAttempt(c, worker, taskID, 0, domain.TaskSucceeded)
 }
 
 func reportAttempt(c *client.Client, worker, taskID string, attempt int, status domain.TaskStatus) error {

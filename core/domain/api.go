@@ -95,6 +95,26 @@ type IngestResponse struct {
 	Accepted  int    `json:"accepted"`
 }
 
+// NDJSON is the media type of a batch of envelopes on POST /api/v1/ingest:
+// one envelope per line, each exactly as it is sent alone.
+const NDJSON = "application/x-ndjson"
+
+// MaxIngestBatch is the most envelopes one ingest request may carry.
+const MaxIngestBatch = 100
+
+// IngestBatchResponse answers a batch of envelopes, one item per envelope
+// in the order sent.
+type IngestBatchResponse struct {
+	Results []IngestItem `json:"results"`
+}
+
+// IngestItem is what became of one envelope of a batch: stored or a
+// duplicate, or refused with Error (nothing of it stored).
+type IngestItem struct {
+	IngestResponse
+	Error *APIError `json:"error,omitempty"`
+}
+
 // ApproveRequest is the body of POST /api/v1/plans/{id}/approve.
 type ApproveRequest struct {
 	Comment string `json:"comment,omitempty"`

@@ -19,6 +19,14 @@ func (s TaskStatus) Finished() bool {
 	return s == TaskSucceeded || s == TaskFailed || s == TaskRolledBack
 }
 
+// TaskEnd is how one task ended, as the store records it.
+type TaskEnd struct {
+	ID            string
+	Status        TaskStatus
+	Output, Error string
+	At            time.Time
+}
+
 // Task is one action of an approved plan, routed to the worker that owns
 // its target.
 type Task struct {
@@ -51,6 +59,9 @@ const (
 	TaskCollectFacts  TaskType = "collect_facts"
 	TaskHealthCheck   TaskType = "health_check"
 )
+
+// MaxTaskBatch is the most tasks one long poll hands out (?max=).
+const MaxTaskBatch = 100
 
 // WorkerTask is a task as a worker receives it from the long poll.
 type WorkerTask struct {

@@ -35,6 +35,13 @@ func (s *Service) Ingest(ctx context.Context, p domain.Principal, env domain.Env
 	if err := auth.RequireWorker(p, env.WorkerID); err != nil {
 		return resp, fmt.Errorf("ingest: %w", err)
 	}
+	if env.PayloadType == domain.PayloadExecutionResult {
+		items, err := s.results(ctx, p, []domain.Envelope{env})
+		if err != nil {
+			return resp, err
+		}
+		return items[0].IngestResponse, items[0].err
+	}
 	apply, n, err := s.prepare(p, env)
 	if err != nil {
 		return resp, fmt.Errorf("ingest %s: %w", env.PayloadType, err)
@@ -42,9 +49,9 @@ func (s *Service) Ingest(ctx context.Context, p domain.Principal, env domain.Env
 	var b events.Batch
 	err = s.Store.Update(ctx, func(tx store.Tx) error {
 		b.Reset()
-		fresh, err := tx.MarkEnvelope(env.ID, env.WorkerID, env.PayloadType, s.Now())
-		if err != nil || !fresh {
-			resp.Duplicate = !fresh
+		fresh, err := tx.MarkEnvelopes(env.WorkerID, []string{env.ID}, env.PayloadType, s.Now())
+		if err != nil || !fresh[env.ID] {
+			resp.Duplicate = err == nil
 			return err
 		}
 		return apply(tx, &b)
@@ -110,12 +117,6 @@ func (s *Service) prepare(p domain.Principal, env domain.Envelope) (func(store.T
 			return nil, 0, err
 		}
 		return func(tx store.Tx, b *events.Batch) error { return s.health(tx, b, env, h) }, 1, nil
-	case domain.PayloadExecutionResult:
-		var r domain.ExecutionResultPayload
-		if err := decodeStrict(env.Payload, &r, "execution_result payload"); err != nil {
-			return nil, 0, err
-		}
-		return func(tx store.Tx, b *events.Batch) error { return s.Approvals.Finish(tx, b, p, r) }, 1, nil
 	}
 	return nil, 0, fmt.Errorf("payload_type %q: %w", env.PayloadType, domain.ErrInvalid)
 }

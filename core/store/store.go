@@ -31,9 +31,9 @@ type Store interface {
 // domain.ErrNotFound when a named row does not exist and domain.ErrConflict
 // when a new row's key is taken.
 type Tx interface {
-	// MarkEnvelope records that an envelope was ingested. It returns false
-	// if the id was seen before, so ingest stores each envelope once.
-	MarkEnvelope(id, workerID string, payloadType domain.PayloadType, at time.Time) (bool, error)
+	// MarkEnvelopes records that a worker's envelopes were ingested and
+	// returns the ids not seen before, so ingest stores each envelope once.
+	MarkEnvelopes(workerID string, ids []string, payloadType domain.PayloadType, at time.Time) (map[string]bool, error)
 	// ApplyFacts makes each fact the latest state of its key unless a newer
 	// one is stored already, and appends to the history every fact whose
 	// status or attributes differ from the state it follows. It returns the
@@ -87,6 +87,8 @@ type Tx interface {
 	ListPlans(f domain.PlanFilter) ([]domain.Plan, error)
 	// PlanStatus reads only a plan's status, locking its row with lock.
 	PlanStatus(id string, lock bool) (domain.PlanStatus, error)
+	// LockPlans locks the named plans' rows until the transaction ends.
+	LockPlans(ids []string) error
 	// AdvancePlan moves a plan from one status to another and reports
 	// whether it was in the first.
 	AdvancePlan(id string, from, to domain.PlanStatus) (bool, error)
@@ -98,9 +100,11 @@ type Tx interface {
 	// CreateTask stores t, giving it an ID when it has none.
 	CreateTask(t *domain.Task) error
 	GetTask(id string) (domain.Task, error)
-	// ClaimTask leases the oldest queued task of a worker until leaseUntil
-	// and marks it running; domain.ErrNotFound when there is none.
-	ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error)
+	// GetTasks reads those of the named tasks that exist.
+	GetTasks(ids []string) ([]domain.Task, error)
+	// ClaimTasks leases up to n of a worker's oldest queued tasks until
+	// leaseUntil and marks them running, oldest first; none when none wait.
+	ClaimTasks(workerID string, n int, now, leaseUntil time.Time) ([]domain.Task, error)
 	// NotifyTask tells every replica, when the transaction commits, that
 	// workerID has a queued task (a no-op where one process is all there is).
 	NotifyTask(workerID string) error
@@ -115,16 +119,18 @@ type Tx interface {
 	RenewLeases(workerID string, ids []string, until time.Time) (int, error)
 	// RequeueTask puts a running task back in the queue.
 	RequeueTask(id string) error
-	// TaskCounts counts a plan's tasks by status.
-	TaskCounts(planID string) (map[domain.TaskStatus]int, error)
-	// FinishTask records the end of a task and reports whether it had not
-	// ended yet; a task that already ended is left as it is.
-	FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error)
+	// TaskCounts counts the tasks of each named plan by status.
+	TaskCounts(planIDs []string) (map[string]map[domain.TaskStatus]int, error)
+	// FinishTasks records the ends of tasks and returns the ids of those
+	// that had not ended yet; a task that already ended is left as it is.
+	FinishTasks(ends []domain.TaskEnd) ([]string, error)
 
 	// AppendAudit appends ev to the audit log. It is sealed into the hash
 	// chain in this transaction or, where the store defers sealing, by the
 	// next SealAudit.
 	AppendAudit(ev *domain.AuditEvent) error
+	// AppendAudits appends events in the order given, as AppendAudit does.
+	AppendAudits(evs []*domain.AuditEvent) error
 	// SealAudit seals up to max unsealed events into the chain, in the
 	// order they were appended, and returns how many. It returns 0 at once
 	// when another transaction is sealing.

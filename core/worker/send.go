@@ -93,6 +93,13 @@ func (w *Worker) pushOnce(ctx context.Context, limiter *pacer) time.Duration {
 	if len(items) == 0 {
 		return -1
 	}
+	if batch := w.liveResults(items); len(batch) > 1 {
+		if wait, sent := w.pushBatch(ctx, batch); sent {
+			return wait
+		}
+		// Refused as a batch (a control plane without batches): one at a
+		// time below, which sets any bad envelope aside alone.
+	}
 	for _, it := range items {
 		if ctx.Err() != nil {
 			return 0
@@ -137,6 +144,69 @@ func (w *Worker) pushOnce(ctx context.Context, limiter *pacer) time.Duration {
 		}
 	}
 	return 0
+}
+
+// liveResults is the run of live execution results that items (results
+// first) begins with, up to one batch.
+func (w *Worker) liveResults(items []offline.Item) []offline.Item {
+	n := 0
+	for n < len(items) && n < resultBatch && items[n].PayloadType == domain.PayloadExecutionResult &&
+		w.Now().Sub(items[n].Timestamp) <= liveAge {
+		n++
+	}
+	return items[:n]
+}
+
+// resultBatch is the most results sent in one request: enough that a
+// worker finishing many tasks pays for one round trip and one commit,
+// few enough that a batch stays small.
+const resultBatch = 64
+
+// pushBatch sends live results in one request and reports whether the
+// control plane took the batch as one, and how long to wait as pushOnce
+// does. Each envelope taken is deleted, each refused is set aside, the
+// rest stay for the next round.
+func (w *Worker) pushBatch(ctx context.Context, batch []offline.Item) (time.Duration, bool) {
+	names := make([]string, 0, len(batch))
+	files := make([][]byte, 0, len(batch))
+	for _, it := range batch {
+		data, err := w.Outbox.Read(it.Name)
+		if err != nil {
+			continue // gone (pulled meanwhile) or quarantined
+		}
+		names, files = append(names, it.Name), append(files, data)
+	}
+	if len(files) == 0 {
+		return 0, true
+	}
+	answers, err := w.Client.IngestFiles(ctx, files)
+	var apiErr *client.Error
+	switch {
+	case err == nil:
+	case refused(err):
+		return 0, false
+	case errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
+		return apiErr.RetryAfter, true
+	default:
+		if ctx.Err() == nil {
+			w.Log.Warn("control plane did not take the results; will retry", "files", len(files), "err", err)
+		}
+		return retryBackoff, true
+	}
+	for i, a := range answers {
+		switch err := client.ItemError(a); {
+		case err == nil:
+			if err := w.Outbox.Delete(names[i]); err != nil {
+				w.Log.Error("delete sent envelope", "file", names[i], "err", err)
+			}
+		case refused(err):
+			w.Outbox.Quarantine(names[i], err)
+		default:
+			w.Log.Warn("control plane did not take a result; will retry", "file", names[i], "err", err)
+		}
+	}
+	w.Log.Debug("delivered a batch", "files", len(files))
+	return 0, true
 }
 
 // pushRetryMax bounds the wait between two tries of an unreachable control

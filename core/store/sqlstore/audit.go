@@ -19,26 +19,41 @@ const auditCols = `at, actor_kind, actor_id, actor_name, actor_role, action, sub
 // AppendAudit appends ev unsealed and, unless the dialect defers it, seals
 // it at once.
 func (t *tx) AppendAudit(ev *domain.AuditEvent) error {
-	if ev.At.IsZero() {
-		ev.At = time.Now()
+	return t.AppendAudits([]*domain.AuditEvent{ev})
+}
+
+// AppendAudits appends events in the order given, in one statement per
+// chunk, and, unless the dialect defers it, seals them at once.
+func (t *tx) AppendAudits(evs []*domain.AuditEvent) error {
+	const cols = 10
+	for start := 0; start < len(evs); start += rowsPerStatement {
+		chunk := evs[start:min(start+rowsPerStatement, len(evs))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, ev := range chunk {
+			if ev.At.IsZero() {
+				ev.At = time.Now()
+			}
+			d, err := audit.Normalize(ev.Detail)
+			if err != nil {
+				return err
+			}
+			detail, err := toJSON(d)
+			if err != nil {
+				return err
+			}
+			args = append(args, ms(ev.At), string(ev.ActorKind), ev.ActorID, ev.ActorName, string(ev.ActorRole), ev.Action,
+				ev.Subject, string(ev.Outcome), ev.Reason, detail)
+		}
+		// A multi-row VALUES list numbers its rows' ids in list order on
+		// both databases, so the chain seals them as given.
+		if _, err := t.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES `+t.placeholders(len(chunk), cols, 1), args...); err != nil {
+			return fmt.Errorf("append audit %s: %w", chunk[0].Action, err)
+		}
 	}
-	d, err := audit.Normalize(ev.Detail)
-	if err != nil {
-		return err
-	}
-	detail, err := toJSON(d)
-	if err != nil {
-		return err
-	}
-	if _, err := t.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		ms(ev.At), string(ev.ActorKind), ev.ActorID, ev.ActorName, string(ev.ActorRole), ev.Action, ev.Subject,
-		string(ev.Outcome), ev.Reason, detail); err != nil {
-		return fmt.Errorf("append audit %s: %w", ev.Action, err)
-	}
-	if t.d.DeferAuditSeal {
+	if t.d.DeferAuditSeal || len(evs) == 0 {
 		return nil
 	}
-	_, err = t.SealAudit(0)
+	_, err := t.SealAudit(0)
 	return err
 }
 

@@ -9,18 +9,35 @@ import (
 	"github.com/wingman-dev/wingman/core/domain"
 )
 
-// MarkEnvelope records an envelope id; false means it was seen before.
-func (t *tx) MarkEnvelope(id, workerID string, pt domain.PayloadType, at time.Time) (bool, error) {
-	res, err := t.exec(`INSERT INTO envelopes (id, worker_id, payload_type, received_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (id) DO NOTHING`, id, workerID, string(pt), ms(at))
-	if err != nil {
-		return false, fmt.Errorf("mark envelope %s: %w", id, err)
+// MarkEnvelopes records a worker's envelope ids in one statement per
+// chunk and returns those not seen before.
+func (t *tx) MarkEnvelopes(workerID string, ids []string, pt domain.PayloadType, at time.Time) (map[string]bool, error) {
+	const cols = 4
+	fresh := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += rowsPerStatement {
+		chunk := ids[start:min(start+rowsPerStatement, len(ids))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, id := range chunk {
+			args = append(args, id, workerID, string(pt), ms(at))
+		}
+		rows, err := t.query(`INSERT INTO envelopes (id, worker_id, payload_type, received_at) VALUES `+
+			t.placeholders(len(chunk), cols, 1)+` ON CONFLICT (id) DO NOTHING RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("mark %d envelopes of %s: %w", len(chunk), workerID, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("mark envelopes of %s: %w", workerID, err)
+			}
+			fresh[id] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("mark envelopes of %s: %w", workerID, err)
+		}
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("mark envelope %s: %w", id, err)
-	}
-	return n == 1, nil
+	return fresh, nil
 }
 
 type factKey struct{ worker, typ, name string }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -149,6 +150,30 @@ func (t *tx) PlanStatus(id string, lock bool) (domain.PlanStatus, error) {
 		return st, notFound(err, "plan "+id)
 	}
 	return st, nil
+}
+
+// LockPlans locks the named plans' rows for the rest of the transaction,
+// in id order, so that two transactions locking overlapping sets wait for
+// each other instead of deadlocking.
+func (t *tx) LockPlans(ids []string) error {
+	if t.d.LockRow == "" {
+		return nil // SQLite: the single writer holds everything already
+	}
+	sorted := append([]string(nil), ids...)
+	sort.Strings(sorted)
+	for start := 0; start < len(sorted); start += rowsPerStatement {
+		chunk := sorted[start:min(start+rowsPerStatement, len(sorted))]
+		rows, err := t.query(`SELECT id FROM plans WHERE id IN `+t.placeholders(1, len(chunk), 1)+` ORDER BY id`+t.d.LockRow, anys(chunk)...)
+		if err != nil {
+			return fmt.Errorf("lock %d plans: %w", len(chunk), err)
+		}
+		for rows.Next() {
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("lock %d plans: %w", len(chunk), err)
+		}
+	}
+	return nil
 }
 
 // AdvancePlan moves a plan from one status to another, if it is in it.

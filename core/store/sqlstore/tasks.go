@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -72,31 +73,72 @@ func (t *tx) tasks(q string, args ...any) ([]domain.Task, error) {
 	return out, rows.Err()
 }
 
-// ClaimTask leases the oldest queued task of a worker in one statement.
-// Concurrent claimers skip rows another transaction holds, so no task is
-// handed out twice.
-func (t *tx) ClaimTask(workerID string, now, leaseUntil time.Time) (domain.Task, error) {
-	tk, err := scanTask(t.queryRow(`UPDATE tasks SET status = $3, attempts = attempts + 1, lease_until = $4, started_at = $5
-		WHERE id = (SELECT id FROM tasks WHERE worker_id = $1 AND status = $2
-			ORDER BY created_at, id LIMIT 1`+t.d.LockRow+t.d.SkipLocked+`)
+// ClaimTasks leases up to n of a worker's oldest queued tasks in one
+// statement, oldest first. Concurrent claimers skip rows another
+// transaction holds, so no task is handed out twice.
+func (t *tx) ClaimTasks(workerID string, n int, now, leaseUntil time.Time) ([]domain.Task, error) {
+	// The literal 'queued' lets the planner use tasks_queued (0008).
+	claimed, err := t.tasks(`UPDATE tasks SET status = $2, attempts = attempts + 1, lease_until = $3, started_at = $4
+		WHERE id IN (SELECT id FROM tasks WHERE worker_id = $1 AND status = '`+string(domain.TaskQueued)+`'
+			ORDER BY created_at, id LIMIT $5`+t.d.LockRow+t.d.SkipLocked+`)
 		RETURNING `+taskCols,
-		workerID, string(domain.TaskQueued), string(domain.TaskRunning), ms(leaseUntil), ms(now)))
+		workerID, string(domain.TaskRunning), ms(leaseUntil), ms(now), max(n, 1))
 	if err != nil {
-		return tk, notFound(err, "queued task for "+workerID)
+		return nil, fmt.Errorf("claim tasks of %s: %w", workerID, err)
 	}
-	return tk, nil
+	// RETURNING follows no ORDER BY: put the oldest first again.
+	sort.Slice(claimed, func(i, j int) bool {
+		a, b := claimed[i], claimed[j]
+		return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID
+	})
+	return claimed, nil
 }
 
-// FinishTask records the end of a task that has not ended.
-func (t *tx) FinishTask(id string, status domain.TaskStatus, output, errText string, at time.Time) (bool, error) {
-	res, err := t.exec(`UPDATE tasks SET status = $2, output = $3, error = $4, finished_at = $5, lease_until = NULL
-		WHERE id = $1 AND status IN ($6, $7)`, id, string(status), output, errText, ms(at),
-		string(domain.TaskQueued), string(domain.TaskRunning))
-	if err != nil {
-		return false, fmt.Errorf("task %s: %w", id, err)
+// GetTasks reads the named tasks that exist, in no particular order.
+func (t *tx) GetTasks(ids []string) ([]domain.Task, error) {
+	var out []domain.Task
+	for start := 0; start < len(ids); start += rowsPerStatement {
+		chunk := ids[start:min(start+rowsPerStatement, len(ids))]
+		got, err := t.tasks(`SELECT `+taskCols+` FROM tasks WHERE id IN `+t.placeholders(1, len(chunk), 1), anys(chunk)...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return out, nil
+}
+
+// FinishTasks records the ends of the tasks that have not ended, in one
+// statement per chunk, and returns the ids of those it ended.
+func (t *tx) FinishTasks(ends []domain.TaskEnd) ([]string, error) {
+	const cols = 5
+	var ended []string
+	for start := 0; start < len(ends); start += rowsPerStatement {
+		chunk := ends[start:min(start+rowsPerStatement, len(ends))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, e := range chunk {
+			args = append(args, e.ID, string(e.Status), e.Output, e.Error, ms(e.At))
+		}
+		rows, err := t.query(`UPDATE tasks SET status = v.status, output = v.output, error = v.error, finished_at = v.at, lease_until = NULL
+			FROM (`+t.typedRows(len(chunk), []string{"id TEXT", "status TEXT", "output TEXT", "error TEXT", "at BIGINT"})+`) AS v
+			WHERE tasks.id = v.id AND tasks.status IN ('`+string(domain.TaskQueued)+`', '`+string(domain.TaskRunning)+`')
+			RETURNING tasks.id`, args...)
+		if err != nil {
+			return ended, fmt.Errorf("finish %d tasks: %w", len(chunk), err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return ended, fmt.Errorf("finish tasks: %w", err)
+			}
+			ended = append(ended, id)
+		}
+		if err := rows.Close(); err != nil {
+			return ended, fmt.Errorf("finish tasks: %w", err)
+		}
+	}
+	return ended, nil
 }
 
 // NotifyTask runs the dialect's notification, if it has one.
@@ -114,10 +156,11 @@ func (t *tx) NotifyTask(workerID string) error {
 // those of a worker that is unreachable and was last heard of at or after
 // offlineSince: such a worker may be running the task offline.
 func (t *tx) ExpiredLeases(now, offlineSince time.Time) ([]domain.Task, error) {
-	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE status = $1 AND lease_until < $2
-		AND worker_id NOT IN (SELECT id FROM workers WHERE health = $3 AND COALESCE(last_seen_at, created_at) >= $4)
+	// The literal 'running' lets the planner use tasks_leased (0008).
+	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE status = '`+string(domain.TaskRunning)+`' AND lease_until < $1
+		AND worker_id NOT IN (SELECT id FROM workers WHERE health = $2 AND COALESCE(last_seen_at, created_at) >= $3)
 		ORDER BY lease_until`+t.d.LockRow+t.d.SkipLocked,
-		string(domain.TaskRunning), ms(now), string(domain.WorkerUnreachable), ms(offlineSince))
+		ms(now), string(domain.WorkerUnreachable), ms(offlineSince))
 }
 
 // RenewLeases extends the leases of the named running tasks of a worker
@@ -144,23 +187,43 @@ func (t *tx) RequeueTask(id string) error {
 	return mustAffect(res, err, "running task "+id)
 }
 
-// TaskCounts counts a plan's tasks by status.
-func (t *tx) TaskCounts(planID string) (map[domain.TaskStatus]int, error) {
-	rows, err := t.query(`SELECT status, COUNT(*) FROM tasks WHERE plan_id = $1 GROUP BY status`, planID)
-	if err != nil {
-		return nil, fmt.Errorf("count tasks of %s: %w", planID, err)
-	}
-	defer rows.Close()
-	out := map[domain.TaskStatus]int{}
-	for rows.Next() {
-		var st domain.TaskStatus
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("count tasks of %s: %w", planID, err)
+// TaskCounts counts the tasks of each named plan by status.
+func (t *tx) TaskCounts(planIDs []string) (map[string]map[domain.TaskStatus]int, error) {
+	out := make(map[string]map[domain.TaskStatus]int, len(planIDs))
+	for start := 0; start < len(planIDs); start += rowsPerStatement {
+		chunk := planIDs[start:min(start+rowsPerStatement, len(planIDs))]
+		rows, err := t.query(`SELECT plan_id, status, COUNT(*) FROM tasks WHERE plan_id IN `+t.placeholders(1, len(chunk), 1)+`
+			GROUP BY plan_id, status`, anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("count tasks of %d plans: %w", len(chunk), err)
 		}
-		out[st] = n
+		for rows.Next() {
+			var plan string
+			var st domain.TaskStatus
+			var n int
+			if err := rows.Scan(&plan, &st, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("count tasks: %w", err)
+			}
+			if out[plan] == nil {
+				out[plan] = map[domain.TaskStatus]int{}
+			}
+			out[plan][st] = n
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("count tasks: %w", err)
+		}
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// anys turns strings into statement arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // OpenTasks lists a worker's tasks that have not ended.

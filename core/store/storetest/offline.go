@@ -93,11 +93,11 @@ func testLeasesOffline(t *testing.T, s store.Store, _ *sql.DB) {
 			if _, err := Enqueue(tx, w, "docker", "restart", 2); err != nil {
 				return err
 			}
-			for i := 0; i < 2; i++ {
-				tk, err := tx.ClaimTask(w, t0, t0.Add(time.Minute))
-				if err != nil {
-					return err
-				}
+			tks, err := tx.ClaimTasks(w, 2, t0, t0.Add(time.Minute))
+			if err != nil {
+				return err
+			}
+			for _, tk := range tks {
 				ids = append(ids, tk.ID)
 			}
 		}

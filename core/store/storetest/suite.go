@@ -81,13 +81,25 @@ func wantErr(t *testing.T, err, target error) {
 
 func testEnvelopes(t *testing.T, s store.Store, _ *sql.DB) {
 	update(t, s, func(tx store.Tx) error {
-		for i, want := range []bool{true, false} {
-			fresh, err := tx.MarkEnvelope("env-1", "w1", domain.PayloadFacts, t0)
+		// A batch may repeat an id, and name ids seen before.
+		for i, c := range []struct {
+			ids, fresh []string
+		}{
+			{[]string{"env-1"}, []string{"env-1"}},
+			{[]string{"env-1"}, nil},
+			{[]string{"env-2", "env-1", "env-3", "env-2"}, []string{"env-2", "env-3"}},
+		} {
+			fresh, err := tx.MarkEnvelopes("w1", c.ids, domain.PayloadFacts, t0)
 			if err != nil {
 				return err
 			}
-			if fresh != want {
-				t.Errorf("mark #%d: fresh = %v, want %v", i, fresh, want)
+			if len(fresh) != len(c.fresh) {
+				t.Errorf("mark #%d %v: fresh = %v, want %v", i, c.ids, fresh, c.fresh)
+			}
+			for _, id := range c.fresh {
+				if !fresh[id] {
+					t.Errorf("mark #%d %v: fresh = %v, want %v", i, c.ids, fresh, c.fresh)
+				}
 			}
 		}
 		return nil
@@ -222,7 +234,7 @@ func testWorkers(t *testing.T, s store.Store, _ *sql.DB) {
 			return err
 		}
 		wantErr(t, tx.CreateWorker(domain.Worker{ID: "w1", SiteName: "A", Health: domain.WorkerUnknown, CreatedAt: t0}), domain.ErrConflict)
-		return tx.SeeWorker("w1", domain.WorkerReport{Health: domain.WorkerHealthy, Version: "1.2.3", Capabilities: []string{"docker"},
+		return tx.SeeWorker("w1", domain.WorkerReport{Health: domain.WorkerHealthy, Version: "1.2.3", Capabilities: []string{"docker", "sandbox:degraded:landlock"},
 			ReportedAt: t0.Add(time.Minute), SeenAt: t0.Add(time.Minute)})
 	})
 	update(t, s, func(tx store.Tx) error {
@@ -230,8 +242,12 @@ func testWorkers(t *testing.T, s store.Store, _ *sql.DB) {
 		if err != nil {
 			return err
 		}
-		if w.Health != domain.WorkerHealthy || w.Version != "1.2.3" || len(w.Capabilities) != 1 || w.LastSeenAt == nil {
+		if w.Health != domain.WorkerHealthy || w.Version != "1.2.3" || len(w.Capabilities) != 2 || w.LastSeenAt == nil {
 			t.Fatalf("w1 = %+v", w)
+		}
+		// The sandbox is read back from the capabilities it travelled in.
+		if w.Sandbox == nil || w.Sandbox.String() != "DEGRADED (landlock)" {
+			t.Fatalf("w1 sandbox = %+v, want degraded without landlock", w.Sandbox)
 		}
 		silent, err := tx.SilentWorkers(t0.Add(30 * time.Second))
 		if err != nil {
@@ -433,7 +449,7 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		if err := tx.CreatePlan(&p); err != nil {
 			return err
 		}
-		for i := 0; i < 2; i++ {
+		for i := 0; i < 5; i++ {
 			task := domain.Task{PlanID: p.ID, ActionIndex: i, WorkerID: "w1", Plugin: "docker", Action: "restart",
 				Target: "web", Status: domain.TaskQueued, CreatedAt: t0.Add(time.Duration(i) * time.Second)}
 			if err := tx.CreateTask(&task); err != nil {
@@ -442,43 +458,67 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		return nil
 	})
+	// Claims of 1, 3 and 2 tasks: the last finds only one left, and then
+	// nothing is left.
 	var claimed []string
-	for i := 0; i < 3; i++ {
-		err := s.Update(context.Background(), func(tx store.Tx) error {
-			tk, err := tx.ClaimTask("w1", t0, t0.Add(time.Minute))
+	for i, n := range []int{1, 3, 2, 1} {
+		update(t, s, func(tx store.Tx) error {
+			tks, err := tx.ClaimTasks("w1", n, t0, t0.Add(time.Minute))
 			if err != nil {
 				return err
 			}
-			if tk.Status != domain.TaskRunning || tk.Attempts != 1 || tk.LeaseUntil == nil {
-				t.Errorf("claimed = %+v", tk)
+			if want := min(n, 5-len(claimed)); len(tks) != want {
+				t.Errorf("claim %d of %d: got %d tasks, want %d", i, n, len(tks), want)
 			}
-			claimed = append(claimed, tk.ID)
-			ended, err := tx.FinishTask(tk.ID, domain.TaskSucceeded, "ok", "", t0.Add(time.Second))
-			if !ended {
-				t.Errorf("a running task did not finish")
+			var ends []domain.TaskEnd
+			for _, tk := range tks {
+				if tk.Status != domain.TaskRunning || tk.Attempts != 1 || tk.LeaseUntil == nil {
+					t.Errorf("claimed = %+v", tk)
+				}
+				if tk.ActionIndex != len(claimed) {
+					t.Errorf("claim %d: action %d handed out when %d was the oldest left", i, tk.ActionIndex, len(claimed))
+				}
+				claimed = append(claimed, tk.ID)
+				ends = append(ends, domain.TaskEnd{ID: tk.ID, Status: domain.TaskSucceeded, Output: "ok", At: t0.Add(time.Second)})
 			}
-			if again, _ := tx.FinishTask(tk.ID, domain.TaskFailed, "late", "", t0.Add(time.Minute)); again {
-				t.Errorf("a finished task was finished again")
+			ended, err := tx.FinishTasks(ends)
+			if err != nil {
+				return err
 			}
-			return err
+			if len(ended) != len(ends) {
+				t.Errorf("claim %d: %d running tasks finished, want %d", i, len(ended), len(ends))
+			}
+			for k := range ends {
+				ends[k].Status, ends[k].Output = domain.TaskFailed, "late"
+			}
+			if again, err := tx.FinishTasks(ends); err != nil || len(again) != 0 {
+				t.Errorf("finished tasks were finished again: %v, %v", again, err)
+			}
+			return nil
 		})
-		if i < 2 && err != nil {
-			t.Fatalf("claim %d: %v", i, err)
-		}
-		if i == 2 {
-			wantErr(t, err, domain.ErrNotFound)
-		}
 	}
-	if len(claimed) != 2 || claimed[0] == claimed[1] {
-		t.Fatalf("claimed %v, want two distinct tasks", claimed)
+	if len(claimed) != 5 {
+		t.Fatalf("claimed %v, want five distinct tasks", claimed)
 	}
 	view(t, s, func(tx store.Tx) error {
-		tk, err := tx.GetTask(claimed[0])
+		tks, err := tx.GetTasks(append([]string{"tk-missing"}, claimed...))
 		if err != nil {
 			return err
 		}
-		if tk.Status != domain.TaskSucceeded || tk.Output != "ok" || tk.FinishedAt == nil || tk.ActionIndex != 0 {
-			t.Fatalf("finished task = %+v (the oldest must go first)", tk)
+		if len(tks) != 5 {
+			t.Fatalf("GetTasks = %d tasks, want 5", len(tks))
+		}
+		for _, tk := range tks {
+			if tk.Status != domain.TaskSucceeded || tk.Output != "ok" || tk.FinishedAt == nil {
+				t.Fatalf("finished task = %+v", tk)
+			}
+		}
+		counts, err := tx.TaskCounts([]string{p.ID, "pl-none"})
+		if err != nil {
+			return err
+		}
+		if len(counts) != 1 || counts[p.ID][domain.TaskSucceeded] != 5 {
+			t.Fatalf("TaskCounts = %v", counts)
 		}
 		return nil
 	})
