@@ -22,6 +22,9 @@ type Worker struct {
 	Capabilities []string     `json:"capabilities,omitempty"`
 	CreatedAt    time.Time    `json:"created_at"`
 	LastSeenAt   *time.Time   `json:"last_seen_at,omitempty"`
+	// Sandbox is how the worker confines its skills, decoded from
+	// Capabilities when the worker is read; nil when it never said.
+	Sandbox *SandboxState `json:"sandbox,omitempty"`
 	// Backlog is the offline buffer as of the newest heartbeat.
 	Backlog Backlog `json:"backlog"`
 	// ReportedAt is the timestamp of the newest heartbeat applied: an older

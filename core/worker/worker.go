@@ -69,6 +69,10 @@ type Worker struct {
 	Log         *slog.Logger
 	Version     string
 	Now         func() time.Time
+	// Sandbox is how the worker confines its skills. Each heartbeat
+	// carries it, so that a degraded or missing sandbox shows wherever
+	// the worker does; nil reports none.
+	Sandbox *domain.SandboxState
 }
 
 // heartbeatEvery bounds the time between health reports whatever the
@@ -144,6 +148,9 @@ func (w *Worker) heartbeat(ctx context.Context) {
 		caps = append(caps, "collect."+c.Name())
 	}
 	caps = append(caps, w.Executor.Capabilities()...)
+	if w.Sandbox != nil {
+		caps = append(caps, w.Sandbox.Capability())
+	}
 	backlog := w.Outbox.Backlog()
 	w.emit(domain.PayloadHealth, domain.HealthPayload{Status: domain.WorkerHealthy, Version: w.Version, Capabilities: caps,
 		Backlog: &backlog, Gaps: w.Outbox.Gaps(), HeldTasks: w.heldTasks(), Sync: w.Sync})

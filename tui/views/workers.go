@@ -3,9 +3,11 @@ package views
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -18,17 +20,24 @@ type workersLoadedMsg struct {
 	err     error
 }
 
-// Workers lists the workers with their health and offline backlog.
+// Workers lists the workers with their health, sandbox and offline
+// backlog.
 type Workers struct {
 	c    *common.Common
 	list *List
+	// warning names the workers whose sandbox is degraded, off or
+	// unreadable, drawn above the list in the warning style: the table
+	// cannot colour one cell, and a narrow SANDBOX column cuts the words.
+	warning       string
+	width, height int
 }
 
 // NewWorkers makes the workers view.
 func NewWorkers(c *common.Common) *Workers {
 	return &Workers{c: c, list: NewList(c, []Column{
-		{Title: "ID", Min: 12, Flex: 1}, {Title: "SITE", Min: 8, Flex: 1}, {Title: "HEALTH", Min: 11}, {Title: "LAST SEEN", Min: 14},
-		{Title: "BACKLOG", Min: 14, Flex: 2}, {Title: "LAST SYNC", Min: 14}, {Title: "GAPS", Min: 6}, {Title: "VERSION", Min: 8},
+		{Title: "ID", Min: 12, Flex: 1}, {Title: "SITE", Min: 8, Flex: 1}, {Title: "HEALTH", Min: 11}, {Title: "SANDBOX", Min: 12, Flex: 1},
+		{Title: "LAST SEEN", Min: 14}, {Title: "BACKLOG", Min: 14, Flex: 2}, {Title: "LAST SYNC", Min: 14}, {Title: "GAPS", Min: 6},
+		{Title: "VERSION", Min: 8},
 	}, `No workers registered. Add one with "wingctl workers add".`)}
 }
 
@@ -56,9 +65,24 @@ func (v *Workers) Reload(ev domain.Event) tea.Cmd {
 func (v *Workers) Update(msg tea.Msg) (View, tea.Cmd) {
 	if msg, ok := msg.(workersLoadedMsg); ok {
 		rows := make([]Row, len(msg.workers))
+		var warn []string
 		for i, w := range msg.workers {
-			rows[i] = Row{ID: w.ID, Cells: []string{w.ID, w.SiteName, string(w.Health), v.c.Ago(w.LastSeenAt),
+			box := "-"
+			if w.Sandbox != nil {
+				box = w.Sandbox.String()
+				if w.Sandbox.Warn() {
+					warn = append(warn, w.ID+" "+box)
+				}
+			}
+			rows[i] = Row{ID: w.ID, Cells: []string{w.ID, w.SiteName, string(w.Health), box, v.c.Ago(w.LastSeenAt),
 				v.backlog(w.Backlog), v.c.Ago(w.LastSyncAt), fmt.Sprint(len(w.Gaps)), w.Version}}
+		}
+		if msg.err == nil {
+			v.warning = ""
+			if len(warn) > 0 {
+				v.warning = "! Skills sandbox: " + strings.Join(warn, "; ")
+			}
+			v.SetSize(v.width, v.height)
 		}
 		v.list.SetRows(rows, msg.err)
 		return v, nil
@@ -73,11 +97,22 @@ func (v *Workers) backlog(b domain.Backlog) string {
 	return fmt.Sprintf("%d (%s)", b.Files, humanize.IBytes(uint64(b.Bytes)))
 }
 
-// View draws the list.
-func (v *Workers) View() string { return v.list.View() }
+// View draws the sandbox warning, if any, and the list.
+func (v *Workers) View() string {
+	if v.warning == "" {
+		return v.list.View()
+	}
+	return v.c.Styles.Warn.Render(ansi.Truncate(v.warning, v.width, "…")) + "\n" + v.list.View()
+}
 
-// SetSize sizes the list.
-func (v *Workers) SetSize(w, h int) { v.list.SetSize(w, h) }
+// SetSize sizes the list, leaving a line for the sandbox warning.
+func (v *Workers) SetSize(w, h int) {
+	v.width, v.height = w, h
+	if v.warning != "" {
+		h--
+	}
+	v.list.SetSize(w, h)
+}
 
 // ShortHelp names the view's keys.
 func (v *Workers) ShortHelp() []key.Binding {

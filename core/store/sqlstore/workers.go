@@ -26,7 +26,11 @@ func scanWorker(s interface{ Scan(...any) error }) (domain.Worker, error) {
 	if syncURL != "" {
 		w.Sync = &domain.SyncEndpoint{URL: syncURL, Key: syncKey}
 	}
-	return w, fromJSON(caps, &w.Capabilities)
+	if err := fromJSON(caps, &w.Capabilities); err != nil {
+		return w, err
+	}
+	w.Sandbox = domain.SandboxOf(w.Capabilities)
+	return w, nil
 }
 
 // CreateWorker stores a new worker.

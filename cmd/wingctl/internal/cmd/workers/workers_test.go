@@ -49,20 +49,39 @@ func TestNewCmdRemove(t *testing.T) {
 func TestListRun(t *testing.T) {
 	srv := apitest.Serve(t, "GET /api/v1/workers", apitest.JSON(http.StatusOK, []domain.Worker{
 		{ID: "edge-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-12 * time.Second),
-			LastSyncAt: apitest.At(-12 * time.Second)},
+			LastSyncAt: apitest.At(-12 * time.Second), Sandbox: &domain.SandboxState{Mode: domain.SandboxFull}},
 		{ID: "nas-1", SiteName: "office", Health: domain.WorkerUnknown},
 		{ID: "pve-1", SiteName: "office", Health: domain.WorkerUnreachable, Version: "0.3.0", LastSeenAt: apitest.At(-3 * time.Hour),
 			Backlog:    domain.Backlog{Files: 180, Bytes: 1536 << 10, Oldest: apitest.At(-3 * time.Hour), Quarantined: 2},
 			LastSyncAt: apitest.At(-3 * time.Hour),
-			Gaps:       []domain.Gap{{ID: "gap-1", PayloadType: domain.PayloadFacts, Files: 30, Bytes: 9000, Reason: domain.GapCap}}},
+			Gaps:       []domain.Gap{{ID: "gap-1", PayloadType: domain.PayloadFacts, Files: 30, Bytes: 9000, Reason: domain.GapCap}},
+			Sandbox:    &domain.SandboxState{Mode: domain.SandboxDegraded, Missing: []string{"landlock"}}},
+		{ID: "rpi-1", SiteName: "home", Health: domain.WorkerHealthy, Version: "0.3.0", LastSeenAt: apitest.At(-5 * time.Second),
+			LastSyncAt: apitest.At(-5 * time.Second), Sandbox: &domain.SandboxState{Mode: domain.SandboxOff, Missing: []string{"landlock"}}},
 	}))
 	out, _ := apitest.Exec(t, srv, output.Table, NewCmdList, "")
-	want := "ID      SITE    HEALTH       LAST SEEN  BACKLOG                                            LAST SYNC  GAPS               VERSION\n" +
-		"edge-1  home    healthy      12s ago    -                                                  12s ago    -                  0.3.0\n" +
-		"nas-1   office  unknown      never      -                                                  never      -                  -\n" +
-		"pve-1   office  unreachable  3h ago     180 files, 1.5 MiB, oldest 3h ago (2 quarantined)  3h ago     1 (30 files lost)  0.3.0\n"
+	want := "" +
+		"ID      SITE    HEALTH       SANDBOX              LAST SEEN  BACKLOG                                            LAST SYNC  GAPS               VERSION\n" +
+		"edge-1  home    healthy      full                 12s ago    -                                                  12s ago    -                  0.3.0\n" +
+		"nas-1   office  unknown      -                    never      -                                                  never      -                  -\n" +
+		"pve-1   office  unreachable  DEGRADED (landlock)  3h ago     180 files, 1.5 MiB, oldest 3h ago (2 quarantined)  3h ago     1 (30 files lost)  0.3.0\n" +
+		"rpi-1   home    healthy      off (landlock)       5s ago     -                                                  5s ago     -                  0.3.0\n"
 	if out.String() != want {
 		t.Errorf("out:\n%s\nwant:\n%s", out, want)
+	}
+
+	// -o json has the sandbox in its structured form, and nothing for a
+	// worker that never said.
+	out, _ = apitest.Exec(t, srv, output.JSON, NewCmdList, "")
+	var got []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got) != 4 {
+		t.Fatalf("json = %s (%v)", out, err)
+	}
+	wantBox := []string{`{"mode":"full"}`, `null`, `{"missing":["landlock"],"mode":"degraded"}`, `{"missing":["landlock"],"mode":"off"}`}
+	for i, w := range got {
+		if box, _ := json.Marshal(w["sandbox"]); string(box) != wantBox[i] {
+			t.Errorf("%s: sandbox = %s, want %s", w["id"], box, wantBox[i])
+		}
 	}
 }
 
