@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -205,15 +206,22 @@ func run(parent context.Context, cfg config.Daemon, sso config.OIDC, console con
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
+	// Serving starts first: the local worker's start fetches its skills
+	// from this very server.
+	served := make(chan error, 1)
+	go func() { served <- d.Serve(ctx, ln) }()
 	if localWorker {
 		stopWorker, err := startLocalWorker(ctx, d, cfg, ln.Addr().(*net.TCPAddr), log)
 		if err != nil {
-			ln.Close()
-			return err
+			stop()
+			return errors.Join(err, <-served)
 		}
-		defer stopWorker()
+		defer func() {
+			stop() // the worker stops with the server, whatever stopped that
+			stopWorker()
+		}()
 	}
-	return d.Serve(ctx, ln)
+	return <-served
 }
 
 // dashboardsOption serves dashboards with the built-in named queries and
