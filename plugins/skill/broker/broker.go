@@ -75,8 +75,9 @@ func (e *CallError) Error() string { return e.Code + ": " + e.Message }
 // Broker serves skills' calls with the worker's adapters. A nil adapter
 // answers its methods with CodeUnavailable.
 type Broker struct {
-	Docker Docker
-	Log    *slog.Logger
+	Docker  Docker
+	Proxmox Proxmox
+	Log     *slog.Logger
 }
 
 // Serve answers s's calls on conn until the skill closes its end, the

@@ -13,7 +13,16 @@ import (
 // sandbox.Spec.ExtraFiles, so it becomes fd 3). Both are close-on-exec
 // here; the handing over clears that for the child's copy only.
 func Channel() (broker, skill *os.File, err error) {
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	// SOCK_CLOEXEC is Linux's; holding ForkLock while the flags are set,
+	// as the net package does, keeps a concurrent fork from inheriting the
+	// pair on every unix.
+	syscall.ForkLock.RLock()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err == nil {
+		syscall.CloseOnExec(fds[0])
+		syscall.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
 	if err != nil {
 		return nil, nil, fmt.Errorf("broker: socketpair: %w", err)
 	}

@@ -20,6 +20,12 @@ var methods = map[string]method{
 	"docker.containers": {manifest.DockerRead, dockerContainers},
 	"docker.inspect":    {manifest.DockerRead, dockerInspect},
 	"docker.restart":    {manifest.DockerRestart, dockerRestart},
+
+	"proxmox.nodes":           {manifest.ProxmoxRead, proxmoxNodes},
+	"proxmox.guests":          {manifest.ProxmoxRead, proxmoxGuests},
+	"proxmox.snapshots":       {manifest.ProxmoxRead, proxmoxSnapshots},
+	"proxmox.task":            {manifest.ProxmoxRead, proxmoxTask},
+	"proxmox.snapshot.delete": {manifest.ProxmoxSnapshotDelete, proxmoxSnapshotDelete},
 }
 
 func methodList() string {
