@@ -13,7 +13,7 @@ STATICCHECK_VERSION := v0.8.2
 all: build
 
 build:
-	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/wingmand ./cmd/wingctl ./cmd/wingworker
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/wingmand ./cmd/wingctl ./cmd/wingworker ./cmd/wingsandbox
 
 # The whole system on the embedded store, nothing else needed. wingctl in
 # another shell finds the bootstrap admin token by itself.

@@ -28,7 +28,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = dir
-	for _, name := range []string{"wingmand", "wingctl", "wingworker"} {
+	// wingsandbox beside the workers, as `make build` installs it: skills
+	// run through the launcher production uses. A root worker starts it
+	// as the skills' uid, nobody, which must get through to it.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for _, name := range []string{"wingmand", "wingctl", "wingworker", "wingsandbox"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../"+name)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {

@@ -4,11 +4,21 @@
 //
 // The Go runtime is multi-threaded, and a restriction that reaches only
 // some threads is no restriction, so nothing is applied in the worker
-// itself. Run starts a launcher instead, by default the worker's own binary
+// itself. Run starts a launcher instead (package launch): wingsandbox, a
+// binary that is nothing else, installed beside the worker and found by
+// FindLauncher; or, when it is missing, the worker's own binary
 // (/proc/self/exe) with a hidden argument, which Main recognises. The
 // launcher reads its orders from an inherited pipe, locks itself to one OS
 // thread, restricts that thread, and execs the skill from it: whatever the
 // other runtime threads were, execve leaves only the restricted one.
+//
+// Every skill waits for its launcher to start, so the launcher does as
+// little as it can: the worker assembles the seccomp filter once and makes
+// each run's Landlock ruleset, and the launcher, which links nothing but
+// package launch, only loads them. wingsandbox adds a few milliseconds to a
+// skill's start (BenchmarkStartup), most of them the Go runtime's own
+// start-up; the worker's binary, whose every package initialises again in
+// each launcher, adds more.
 //
 // When the worker is root, the launcher is started as the skill's uid and
 // gid (nobody by default) with no supplementary groups, set in the forked
@@ -22,10 +32,11 @@
 //     core dumps;
 //   - an empty ambient capability set (a non-root worker may have one) and
 //     no_new_privs;
-//   - Landlock: read and execute under the skill's folder and the system's
-//     libraries, read-write only under the run's scratch folder, no TCP or
-//     UDP bind or connect, no signals or abstract sockets out of the
-//     sandbox, each where the kernel's ABI has it;
+//   - Landlock, with the worker's ruleset: read and execute under the
+//     skill's folder and the system's libraries, read-write only under the
+//     run's scratch folder, no TCP or UDP bind or connect, no signals or
+//     abstract sockets out of the sandbox, each where the kernel's ABI has
+//     it;
 //   - a seccomp-bpf filter (seccomp_linux.go) that kills any system call
 //     made through another ABI (i386, x32) and refuses sockets, ptrace,
 //     mounts, namespaces, keyrings, BPF, module and kexec loading,

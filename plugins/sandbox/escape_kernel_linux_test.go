@@ -96,7 +96,9 @@ func openPTY(t *testing.T) *os.File {
 }
 
 // What the kernel says of a running skill.
-func TestEscapeStatus(t *testing.T) {
+func TestEscapeStatus(t *testing.T) { eachLauncher(t, testEscapeStatus) }
+
+func testEscapeStatus(t *testing.T, launcher string) {
 	needLayer(t, LayerSeccomp)
 	sup, _ := Check()
 	dir := skillDir(t)
@@ -104,7 +106,7 @@ func TestEscapeStatus(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		res, err := Run(context.Background(), Spec{Path: "/bin/sh", Args: []string{"sh", filepath.Join(dir, "stay.sh")},
-			Dir: dir, Scratch: scratch, AllowDegraded: len(sup.Missing()) > 0})
+			Dir: dir, Scratch: scratch, AllowDegraded: len(sup.Missing()) > 0, Launcher: launcher})
 		if err == nil && res.ExitCode != 0 {
 			err = fmt.Errorf("exit %d: %s", res.ExitCode, res.Stderr)
 		}

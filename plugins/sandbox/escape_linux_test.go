@@ -16,7 +16,9 @@ import (
 	"time"
 )
 
-func TestEscapeNetwork(t *testing.T) {
+func TestEscapeNetwork(t *testing.T) { eachLauncher(t, testEscapeNetwork) }
+
+func testEscapeNetwork(t *testing.T, launcher string) {
 	needPython(t)
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -41,6 +43,7 @@ func TestEscapeNetwork(t *testing.T) {
 	tcpPort := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	udpPort := strconv.Itoa(udp.LocalAddr().(*net.UDPAddr).Port)
 	spec := pythonSpec(skillDir(t), "network.py", tcpPort, udpPort)
+	spec.Launcher = launcher
 
 	res := runSkill(t, spec)
 	expect(t, res, map[string]string{
@@ -127,7 +130,9 @@ func TestEscapeNamespacesAndMounts(t *testing.T) {
 	})
 }
 
-func TestEscapeFiles(t *testing.T) {
+func TestEscapeFiles(t *testing.T) { eachLauncher(t, testEscapeFiles) }
+
+func testEscapeFiles(t *testing.T, launcher string) {
 	needPython(t)
 	needLayer(t, LayerLandlock)
 	dir := skillDir(t)
@@ -143,6 +148,7 @@ func TestEscapeFiles(t *testing.T) {
 	t.Cleanup(func() { _ = os.Remove(tmp) })
 	spec := pythonSpec(dir, "files.py", token, outside, tmp)
 	spec.Scratch = scratch
+	spec.Launcher = launcher
 
 	res := runSkill(t, spec)
 	expect(t, res, map[string]string{

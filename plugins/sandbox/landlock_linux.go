@@ -42,15 +42,13 @@ func landlockABI() (int, error) {
 	return v, nil
 }
 
-// applyLandlock restricts the calling thread, which must be locked to its
-// goroutine and never unlocked, and which must have no_new_privs set. The
-// rest of the runtime's threads stay unrestricted unless the kernel can
-// synchronise them (ABI 8): the launcher only ever execs from this one.
-func applyLandlock(cfg launchConfig) error {
-	abi, err := landlockABI()
-	if err != nil {
-		return err
-	}
+// landlockRuleset makes the ruleset the launcher enforces: it is made here,
+// in the worker, so that the launcher links no Landlock library and only
+// makes the one system call that enforces it (with flags, which say to
+// synchronise every thread of the launcher where the kernel can, from
+// ABI 8). The rules name files as the worker opens them; the skill's uid
+// still needs the file modes to reach them. The caller closes the file.
+func landlockRuleset(readOnlyPaths []string, scratch string, abi int) (*os.File, uint32, error) {
 	var rules []landlock.Rule
 	for _, p := range systemReadOnly {
 		rule, err := readOnly(p)
@@ -58,41 +56,37 @@ func applyLandlock(cfg launchConfig) error {
 			continue // not every distribution has /lib32 or /libx32
 		}
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		rules = append(rules, rule)
 	}
-	for _, p := range cfg.ReadOnly {
+	for _, p := range readOnlyPaths {
 		rule, err := readOnly(p)
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		rules = append(rules, rule)
 	}
 	rules = append(rules, landlock.RWFiles("/dev/null"))
-	scratch := landlock.RWDirs(cfg.Scratch)
+	rw := landlock.RWDirs(scratch)
 	if abi >= 2 {
 		// Moving files between folders of the scratch; asking for it on
 		// ABI 1 would make the library enforce nothing at all.
-		scratch = scratch.WithRefer()
+		rw = rw.WithRefer()
 	}
-	rules = append(rules, scratch)
+	rules = append(rules, rw)
 
 	fd, flags, err := handledLandlock.NewRulesetFD(rules...)
 	if err != nil {
-		return fmt.Errorf("landlock ruleset: %w", err)
+		return nil, 0, fmt.Errorf("landlock ruleset: %w", err)
 	}
 	if fd < 0 {
-		return errors.New("landlock: nothing to enforce on this kernel")
+		return nil, 0, errors.New("landlock: nothing to enforce on this kernel")
 	}
-	defer unix.Close(fd)
 	if abi >= 8 {
 		flags |= ll.FlagRestrictSelfTSync
 	}
-	if err := ll.LandlockRestrictSelf(fd, flags); err != nil {
-		return fmt.Errorf("landlock_restrict_self: %w", err)
-	}
-	return nil
+	return os.NewFile(uintptr(fd), "landlock-ruleset"), flags, nil
 }
 
 // readOnly grants read and execute under path, with the rights that fit a

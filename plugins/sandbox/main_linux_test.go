@@ -8,16 +8,58 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
 func TestMain(m *testing.M) {
 	Main()
-	os.Exit(m.Run())
+	code := m.Run()
+	if wingsandboxDir != "" {
+		_ = os.RemoveAll(wingsandboxDir)
+	}
+	os.Exit(code)
+}
+
+// wingsandboxDir holds the wingsandbox eachLauncher built, if any.
+var wingsandboxDir string
+
+// wingsandbox builds cmd/wingsandbox, the launcher production runs, once
+// per test binary, where the skill's uid may run it.
+var wingsandbox = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "wingman-sandbox-launcher-")
+	if err != nil {
+		return "", err
+	}
+	wingsandboxDir = dir
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, LauncherName)
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/wingman-dev/wingman/cmd/wingsandbox").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build cmd/wingsandbox: %w\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// eachLauncher runs f under each launcher: this test binary, as the worker
+// runs skills when no wingsandbox is installed, and wingsandbox.
+func eachLauncher(t *testing.T, f func(t *testing.T, launcher string)) {
+	t.Run("launcher=self", func(t *testing.T) { f(t, "") })
+	t.Run("launcher=wingsandbox", func(t *testing.T) {
+		bin, err := wingsandbox()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(t, bin)
+	})
 }
 
 // python is Debian's interpreter: under /usr, so every skill may run it.

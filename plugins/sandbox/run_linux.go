@@ -1,6 +1,6 @@
-// Run: the parent half of the sandbox, up to starting the launcher: the
+// Run: the worker's half of the sandbox, up to starting the launcher: the
 // kernel's support, the Spec's defaults, the scratch folder, the
-// launcher's orders.
+// launcher's orders with the seccomp filter and the Landlock ruleset.
 
 package sandbox
 
@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/wingman-dev/wingman/plugins/internal/proc"
-	"golang.org/x/sys/unix"
+	"github.com/wingman-dev/wingman/plugins/sandbox/launch"
 )
 
 // Run runs the skill s describes in the sandbox and waits for it to end.
@@ -49,76 +49,92 @@ func run(ctx context.Context, s Spec, sup Support) (Result, error) {
 			"missing", missing, "path", s.Path)
 	}
 
-	cfg, cred, cleanup, err := prepare(s, sup)
+	o, cleanup, err := prepare(s, sup)
 	if err != nil {
 		return Result{}, err
 	}
 	defer cleanup()
 
 	res := Result{Degraded: len(missing) > 0, Missing: missing}
-	if cfg.Landlock {
+	if o.cfg.Landlock {
 		res.LandlockABI = sup.LandlockABI
 	}
 	start := time.Now()
-	err = supervise(ctx, s, cfg, cred, &res)
+	err = supervise(ctx, s, o, &res)
 	res.Duration = time.Since(start)
 	return res, err
 }
 
-// prepare makes the scratch folder when s has none and writes the
-// launcher's orders, and for a root worker the skill's identity. cleanup
-// removes what prepare made.
-func prepare(s Spec, sup Support) (launchConfig, *syscall.Credential, func(), error) {
-	cleanup := func() {}
-	scratch := s.Scratch
-	if scratch == "" {
+// orders are what supervise starts the launcher with.
+type orders struct {
+	cfg     launch.Config
+	scratch string   // the run's scratch folder, the launcher's working directory
+	ruleset *os.File // the Landlock ruleset, when cfg.Landlock
+	// cred is the skill's identity, set before the launcher runs, for a
+	// root worker; nil otherwise.
+	cred *syscall.Credential
+}
+
+// prepare makes the scratch folder when s has none and the launcher's
+// orders. cleanup removes what prepare made.
+func prepare(s Spec, sup Support) (orders, func(), error) {
+	var o orders
+	var undo []func()
+	cleanup := func() {
+		for _, f := range slices.Backward(undo) {
+			f()
+		}
+	}
+	fail := func(err error) (orders, func(), error) {
+		cleanup()
+		return orders{}, nil, err
+	}
+	o.scratch = s.Scratch
+	if o.scratch == "" {
 		dir, err := os.MkdirTemp("", "wingman-skill-")
 		if err != nil {
-			return launchConfig{}, nil, nil, fmt.Errorf("sandbox: scratch folder: %w", err)
+			return fail(fmt.Errorf("sandbox: scratch folder: %w", err))
 		}
-		scratch = dir
-		cleanup = func() { removeAll(dir, s.Logger) }
+		o.scratch = dir
+		undo = append(undo, func() { removeAll(dir, s.Logger) })
 	}
-	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		// Set in the forked child, single-threaded, before the launcher
 		// runs: the launcher never holds root's capabilities. No
 		// supplementary groups.
-		cred = &syscall.Credential{Uid: uint32(s.UID), Gid: uint32(s.GID)}
-		if err := os.Chown(scratch, s.UID, s.GID); err != nil {
-			cleanup()
-			return launchConfig{}, nil, nil, fmt.Errorf("sandbox: scratch folder: %w", err)
+		o.cred = &syscall.Credential{Uid: uint32(s.UID), Gid: uint32(s.GID)}
+		if err := os.Chown(o.scratch, s.UID, s.GID); err != nil {
+			return fail(fmt.Errorf("sandbox: scratch folder: %w", err))
 		}
 	}
 	env := map[string]string{"LANG": "C.UTF-8"}
 	for k, v := range s.Env {
 		env[k] = v
 	}
-	env["PATH"], env["HOME"], env["TMPDIR"] = proc.SafePath, scratch, scratch
+	env["PATH"], env["HOME"], env["TMPDIR"] = proc.SafePath, o.scratch, o.scratch
 	envv := make([]string, 0, len(env))
 	for k, v := range env {
 		envv = append(envv, k+"="+v)
 	}
 	slices.Sort(envv)
-	var filter []unix.SockFilter
+	o.cfg = launch.Config{Path: s.Path, Argv: s.Args, Env: envv}
+	o.cfg.Limits, o.cfg.LastLimits = s.Limits.rlimits()
 	if sup.Seccomp {
 		f, err := filterOnce()
 		if err != nil {
-			cleanup()
-			return launchConfig{}, nil, nil, err
+			return fail(err)
 		}
-		filter = f
+		o.cfg.Seccomp = f
 	}
-	return launchConfig{
-		Path:     s.Path,
-		Argv:     s.Args,
-		Env:      envv,
-		ReadOnly: append([]string{s.Dir}, s.ReadOnly...),
-		Scratch:  scratch,
-		Limits:   s.Limits,
-		Landlock: sup.LandlockABI >= 1,
-		Seccomp:  filter,
-	}, cred, cleanup, nil
+	if sup.LandlockABI >= 1 {
+		rs, flags, err := landlockRuleset(append([]string{s.Dir}, s.ReadOnly...), o.scratch, sup.LandlockABI)
+		if err != nil {
+			return fail(fmt.Errorf("sandbox: %w", err))
+		}
+		o.ruleset, o.cfg.Landlock, o.cfg.LandlockFlags = rs, true, flags
+		undo = append(undo, func() { rs.Close() })
+	}
+	return o, cleanup, nil
 }
 
 // removeAll removes a scratch folder Run made, even one the skill locked

@@ -11,9 +11,6 @@ import (
 	"runtime"
 )
 
-// Main returns at once: there is no launcher to be.
-func Main() {}
-
 // Check reports that nothing of the sandbox is available.
 func Check() (Support, error) { return Support{}, nil }
 

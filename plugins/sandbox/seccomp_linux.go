@@ -3,7 +3,6 @@
 package sandbox
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"unsafe"
@@ -146,11 +145,13 @@ func program() ([]bpf.Instruction, error) {
 }
 
 // filterOnce assembles the filter once per worker, in the worker: the
-// launcher only loads it.
+// launcher only loads it, and links no BPF assembler.
 var filterOnce = sync.OnceValues(filter)
 
-// filter is the program, assembled for the kernel.
-func filter() ([]unix.SockFilter, error) {
+// filter is the program, assembled for the kernel, in the launcher's
+// format: struct sock_filter after struct sock_filter, in the machine's
+// layout.
+func filter() ([]byte, error) {
 	insts, err := program()
 	if err != nil {
 		return nil, err
@@ -163,24 +164,5 @@ func filter() ([]unix.SockFilter, error) {
 	for i, in := range raw {
 		prog[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
 	}
-	return prog, nil
-}
-
-// loadSeccomp loads prog on every thread of the process (TSYNC). The
-// library's LoadFilter cannot load a program with the guard in front, hence
-// the system call here. no_new_privs must already be set.
-func loadSeccomp(prog []unix.SockFilter) error {
-	if len(prog) == 0 {
-		return errors.New("seccomp: empty filter")
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	tid, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER,
-		unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))
-	if errno != 0 {
-		return fmt.Errorf("seccomp: load filter: %w", errno)
-	}
-	if tid != 0 {
-		return fmt.Errorf("seccomp: thread %d could not be synchronised", tid)
-	}
-	return nil
+	return unsafe.Slice((*byte)(unsafe.Pointer(&prog[0])), len(prog)*unix.SizeofSockFilter), nil
 }

@@ -87,9 +87,10 @@ type Spec struct {
 	// AllowDegraded runs the skill even when the kernel lacks a layer of
 	// the sandbox. Only an admin may set it, and Result.Degraded then tells.
 	AllowDegraded bool
-	// Launcher is the binary whose main calls Main first; empty is the
-	// running binary. When the worker is root, the skill's uid must be
-	// able to execute it.
+	// Launcher is the launcher binary: wingsandbox, as FindLauncher finds
+	// it, or any binary whose main calls Main first; empty is the running
+	// binary, which then must. When the worker is root, the skill's uid
+	// must be able to execute it.
 	Launcher string
 	// Logger receives the warning of a degraded run; nil is slog.Default().
 	Logger *slog.Logger

@@ -5,7 +5,6 @@ package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wingman-dev/wingman/plugins/sandbox/launch"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,13 +25,8 @@ import (
 // them open.
 const waitDelay = 2 * time.Second
 
-// supervise starts the launcher with cfg, waits for the skill and fills
-// res.
-func supervise(ctx context.Context, s Spec, cfg launchConfig, cred *syscall.Credential, res *Result) error {
-	orders, err := json.Marshal(cfg)
-	if err != nil {
-		return fmt.Errorf("sandbox: launch config: %w", err)
-	}
+// supervise starts the launcher with o, waits for the skill and fills res.
+func supervise(ctx context.Context, s Spec, o orders, res *Result) error {
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("sandbox: pipe: %w", err)
@@ -51,17 +46,21 @@ func supervise(ctx context.Context, s Spec, cfg launchConfig, cred *syscall.Cred
 	runCtx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	stdout, stderr := &capped{max: s.MaxOutput}, &capped{max: s.MaxOutput}
-	cmd := exec.CommandContext(runCtx, launcher, launchArg, strconv.Itoa(len(s.ExtraFiles)))
+	cmd := exec.CommandContext(runCtx, launcher, launch.Arg, strconv.Itoa(len(s.ExtraFiles)))
 	cmd.Args[0] = "wingman-sandbox"
 	cmd.Env = []string{} // the launcher needs none, and the worker's holds its token
-	cmd.Dir = cfg.Scratch
+	cmd.Dir = o.scratch
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.Stdin, stdout, stderr
+	// At launch.ConfigFD, StatusFD and RulesetFD after the caller's.
 	cmd.ExtraFiles = append(slices.Clip(s.ExtraFiles), cfgR, statW)
+	if o.ruleset != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, o.ruleset)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		// A session of its own: a process group for the timeout to kill,
 		// and no controlling terminal to inject keystrokes into.
 		Setsid:     true,
-		Credential: cred,
+		Credential: o.cred,
 		// Set after the credentials, which would clear it: a skill does
 		// not outlive a worker that dies.
 		Pdeathsig: syscall.SIGKILL,
@@ -80,7 +79,7 @@ func supervise(ctx context.Context, s Spec, cfg launchConfig, cred *syscall.Cred
 		return fmt.Errorf("sandbox: start launcher %s: %w", launcher, err)
 	}
 	pid := cmd.Process.Pid
-	_, werr := cfgW.Write(orders)
+	_, werr := cfgW.Write(o.cfg.Encode())
 	cfgW.Close()
 	// EOF with nothing before it: the launcher's execve closed the pipe.
 	why, rerr := io.ReadAll(statR)
