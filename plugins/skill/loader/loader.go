@@ -6,6 +6,11 @@
 // the Linux sandbox (plugins/sandbox) with a broker channel as their only
 // way out (plugins/skill/broker).
 //
+// Other systems (macOS, Windows) have no such sandbox. There Python skills
+// run under the restricted fallback of plugins/skill/pyguard, which is
+// defence in depth and not a security boundary, and other skills load only
+// when trusted; results and the log say that a skill ran so.
+//
 // The loaded skills form a plugins.Registry of their own, swapped whole on
 // each Sync, so that a removed or updated skill is gone from the next task
 // on. Sandboxed skills report ReadOnly, which the registry refuses: their
@@ -19,6 +24,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -64,6 +70,10 @@ type Set struct {
 	runDir string
 	reg    atomic.Pointer[plugins.Registry]
 
+	// fallback is set where there is no Linux sandbox: skills then run
+	// through plugins/skill/pyguard. Tests set it on Linux.
+	fallback bool
+
 	mu     sync.Mutex        // serialises Sync
 	loaded map[string]*skill // by id; guarded by mu
 }
@@ -94,8 +104,12 @@ func New(cfg Config) (*Set, error) {
 			return nil, fmt.Errorf("skills: %w", err)
 		}
 	}
-	s := &Set{cfg: cfg, runDir: runDir, loaded: map[string]*skill{}}
+	s := &Set{cfg: cfg, runDir: runDir, loaded: map[string]*skill{}, fallback: runtime.GOOS != "linux"}
 	s.reg.Store(plugins.NewRegistry())
+	if s.fallback {
+		cfg.Log.Warn("no Linux sandbox on this system: Python skills run under a restricted fallback, "+
+			"which is defence in depth and no security boundary; other skills run only when trusted", "os", runtime.GOOS)
+	}
 	return s, nil
 }
 

@@ -30,11 +30,22 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// newSet makes a skill set in a folder the skill's uid (nobody, as root)
-// can reach, with a broker on the real Docker engine.
+// newSet makes a skill set with a broker on the real Docker engine.
 func newSet(t *testing.T) *Set {
 	t.Helper()
 	dockertest.Require(t)
+	c, err := client.New(client.FromEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return setWith(t, &broker.Broker{Docker: c, Log: slog.New(slog.DiscardHandler)})
+}
+
+// setWith makes a skill set in a folder the skill's uid (nobody, as root)
+// can reach, with b as its broker.
+func setWith(t *testing.T, b *broker.Broker) *Set {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "wingman-skills-")
 	if err != nil {
 		t.Fatal(err)
@@ -44,13 +55,7 @@ func newSet(t *testing.T) *Set {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.New(client.FromEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s, err := New(Config{Keys: keys, Dir: dir, Broker: &broker.Broker{Docker: c, Log: slog.New(slog.DiscardHandler)}, Timeout: 30 * time.Second,
-		Log: slog.New(slog.DiscardHandler)})
+	s, err := New(Config{Keys: keys, Dir: dir, Broker: b, Timeout: 30 * time.Second, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
-// Running one verb of a skill: in the sandbox, with the request on stdin,
-// the broker on fd 3, and one JSON response on stdout (the protocol of
+// Running one verb of a skill: in the sandbox (where there is none,
+// through plugins/skill/pyguard), with the request on stdin, the broker on
+// fd 3, and one JSON response on stdout (the protocol of
 // plugins/PROTOCOL.md).
 
 package loader
@@ -21,6 +22,7 @@ import (
 	"github.com/wingman-dev/wingman/plugins"
 	"github.com/wingman-dev/wingman/plugins/sandbox"
 	"github.com/wingman-dev/wingman/plugins/skill/broker"
+	"github.com/wingman-dev/wingman/plugins/skill/pyguard"
 )
 
 // The protocol's verbs.
@@ -115,7 +117,14 @@ func (sk *skill) call(ctx context.Context, verb string, a plugins.Action, r *plu
 		served <- sk.set.cfg.Broker.Serve(ctx, brokerEnd, broker.Session{Skill: id,
 			Allowed: sk.admitted.Manifest.Allowed(sk.admitted.Manifest.TrustLevel), Verb: verb, Target: a.Target})
 	}()
-	res, err := sandbox.Run(ctx, sandbox.Spec{
+	run := sandbox.Run
+	if sk.set.fallback {
+		// The same Spec, run without confinement; command gave a Python
+		// skill the import guard.
+		run = pyguard.Run
+		sk.set.cfg.Log.Warn("skill running without the Linux sandbox", "skill", id, "verb", verb, "as", sk.unsandboxed())
+	}
+	res, err := run(ctx, sandbox.Spec{
 		Path: path, Args: args, Dir: sk.dir, Stdin: bytes.NewReader(in),
 		Env:        map[string]string{"WINGMAN_BROKER_FD": fmt.Sprint(BrokerFD)},
 		ExtraFiles: []*os.File{skillEnd}, Timeout: timeout, MaxOutput: maxResponse + 1,
@@ -145,7 +154,10 @@ func (sk *skill) call(ctx context.Context, verb string, a plugins.Action, r *plu
 	if err != nil {
 		return fail(quote(err, res.Stderr))
 	}
-	if res.Degraded {
+	switch {
+	case sk.set.fallback:
+		resp.Output = fmt.Sprintf("[no sandbox: %s] %s", sk.unsandboxed(), resp.Output)
+	case res.Degraded:
 		resp.Output = fmt.Sprintf("[degraded sandbox, missing %s] %s", strings.Join(res.Missing, ", "), resp.Output)
 	}
 	if !*resp.OK {

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 
 	"github.com/wingman-dev/wingman/plugins"
 	"github.com/wingman-dev/wingman/plugins/internal/proc"
 	"github.com/wingman-dev/wingman/plugins/skill/bundle"
 	"github.com/wingman-dev/wingman/plugins/skill/manifest"
+	"github.com/wingman-dev/wingman/plugins/skill/pyguard"
 	"github.com/wingman-dev/wingman/plugins/skill/signature"
 	"github.com/wingman-dev/wingman/plugins/skill/trust"
 )
@@ -40,6 +42,12 @@ func (s *Set) load(b bundle.Bundle, src trust.Source) (*skill, error) {
 		return nil, err
 	}
 	m := a.Manifest
+	if s.fallback && m.Runtime != manifest.Python3 && m.TrustLevel != manifest.Trusted {
+		// Left out rather than failing each call, so that the worker does
+		// not offer what it will not run.
+		return nil, fmt.Errorf("skill %s: without the Linux sandbox (this worker runs %s), a %s skill runs only when trusted; "+
+			"the restricted fallback is for python3 skills", m.ID, runtime.GOOS, m.Runtime)
+	}
 	dir := filepath.Join(s.runDir, m.ID+"-"+m.Version+"-"+randomSuffix())
 	exec := ""
 	if m.Runtime == manifest.Binary {
@@ -122,6 +130,15 @@ func (sk *skill) Rollback(ctx context.Context, a plugins.Action, r plugins.Resul
 	return err
 }
 
+// unsandboxed says how the skill runs without the Linux sandbox, for its
+// results and the log.
+func (sk *skill) unsandboxed() string {
+	if sk.admitted.Manifest.Runtime == manifest.Python3 {
+		return "restricted Python fallback"
+	}
+	return "trusted, unconfined"
+}
+
 // command is the executable and arguments that start the skill in dir.
 func (sk *skill) command() (string, []string, error) {
 	m := sk.admitted.Manifest
@@ -129,6 +146,9 @@ func (sk *skill) command() (string, []string, error) {
 	switch m.Runtime {
 	case manifest.Python3:
 		py, err := proc.LookPath("python3")
+		if sk.set.fallback {
+			return py, pyguard.Argv("python3", entry), err
+		}
 		// -B: no bytecode files; the skill's folder is read-only anyway.
 		return py, []string{"python3", "-B", entry}, err
 	case manifest.Bash:
