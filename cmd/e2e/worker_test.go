@@ -86,7 +86,8 @@ func contains(list []string, s string) bool {
 }
 
 // TestLocalWorker is the quickstart: `wingmand --local-worker` runs the
-// control plane and a worker for this machine in one process.
+// control plane and a worker for this machine in one process. The worker's
+// heartbeat says how it confines skills, whatever this kernel offers.
 func TestLocalWorker(t *testing.T) {
 	d := startDaemon(t, "--local-worker")
 	admin := d.adminToken()
@@ -97,7 +98,8 @@ func TestLocalWorker(t *testing.T) {
 		d.mustJSON(admin, &workers, "workers", "list")
 		d.mustJSON(admin, &facts, "facts", "list", "--type", "host")
 		if len(workers) == 1 && workers[0].ID == "local" && workers[0].Health == domain.WorkerHealthy &&
-			contains(workers[0].Capabilities, "collect.host") && len(facts) == 1 && facts[0].WorkerID == "local" {
+			contains(workers[0].Capabilities, "collect.host") && len(facts) == 1 && facts[0].WorkerID == "local" &&
+			workers[0].Sandbox != nil && workers[0].Sandbox.Mode != domain.SandboxUnknown {
 			return
 		}
 		if time.Now().After(deadline) {

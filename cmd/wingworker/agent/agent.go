@@ -32,6 +32,7 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	closers := []func(){}
 	collectors := []worker.Collector{&host.Collector{}}
 	var dockerAPI broker.Docker
+	var pveAPI broker.Proxmox
 	if cfg.EnableDocker {
 		d, err := docker.New()
 		if err == nil {
@@ -56,13 +57,14 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 		}
 		collectors = append(collectors, proxmox.NewCollector(c))
 		builtin = append(builtin, proxmoxplugin.New(c))
+		pveAPI = c
 	}
 	reg, err := registry(cfg, log, builtin)
 	if err != nil {
 		return nil, nil, err
 	}
 	cp := client.New(cfg.ControlPlaneURL, cfg.Token)
-	sk, err := skills(ctx, cfg, cp, dockerAPI, log)
+	sk, box, err := skills(ctx, cfg, cp, &broker.Broker{Docker: dockerAPI, Proxmox: pveAPI}, log)
 	if err != nil {
 		for _, c := range closers {
 			c()
@@ -72,6 +74,7 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 	w := &worker.Worker{
 		Config: cfg, Client: cp, Collectors: collectors,
 		Executor: executor{reg, sk}, BacklogRate: cfg.OfflineSyncRate, Log: log, Version: version, Now: time.Now,
+		Sandbox: &box,
 	}
 	if err := openBuffer(w, cfg, log); err != nil {
 		for _, c := range closers {
@@ -86,7 +89,7 @@ func Build(ctx context.Context, cfg config.Worker, log *slog.Logger, version str
 		w.Logs = filelog.New(cfg.LogFiles, filelog.Options{})
 	}
 	log.Info("worker ready", "control_plane", cfg.ControlPlaneURL, "site", cfg.SiteName,
-		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities(), "offline_buffer", cfg.OfflineBufferDir,
+		"interval", cfg.CollectInterval, "capabilities", reg.Capabilities(), "sandbox", box.String(), "offline_buffer", cfg.OfflineBufferDir,
 		"backlog", w.Outbox.Backlog().Files, "held_tasks", len(w.Inbox.Held()))
 	return w, func() {
 		for _, c := range closers {
