@@ -159,11 +159,17 @@ func (s *Service) finish(tx store.Tx, b *events.Batch, actor domain.Principal, e
 	if err := tx.LockPlans(plans); err != nil {
 		return err
 	}
-	counts, err := tx.TaskCounts(plans)
+	// Most results leave their plan open: ask that first, in one probe a
+	// plan, and count only the plans that ended.
+	over, err := tx.EndedPlans(plans)
 	if err != nil {
 		return err
 	}
-	for _, plan := range plans {
+	counts, err := tx.TaskCounts(over)
+	if err != nil {
+		return err
+	}
+	for _, plan := range over {
 		status, done := planOutcome(counts[plan])
 		if !done {
 			continue

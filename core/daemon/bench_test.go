@@ -63,21 +63,24 @@ func BenchmarkApprovalToTaskStart(b *testing.B) {
 		r := startSQLite(b)
 		benchApprovalLatency(b, r, r)
 	})
-	// As shipped: the tests' quick lease sweep would be background load
-	// that a real install does not have.
-	shipped := config.DefaultDaemon(func(string) string { return "" })
 	b.Run("postgres-same-replica", func(b *testing.B) {
-		reps := startReplicas(b, storetest.PostgresURL(b), 1, func(c *config.Daemon) {
-			c.TaskPoll, c.SweepInterval = shipped.TaskPoll, shipped.SweepInterval
-		})
+		reps := startReplicas(b, storetest.PostgresURL(b), 1, shippedTiming)
 		benchApprovalLatency(b, reps[0], reps[0])
 	})
 	b.Run("postgres-notify-other-replica", func(b *testing.B) {
 		reps := startReplicas(b, storetest.PostgresURL(b), 2, func(c *config.Daemon) {
-			c.TaskPoll, c.SweepInterval = time.Minute, shipped.SweepInterval
+			shippedTiming(c)
+			c.TaskPoll = time.Minute
 		})
 		benchApprovalLatency(b, reps[0], reps[1])
 	})
+}
+
+// shippedTiming undoes the tests' quick poll and lease sweep, which would
+// be background load a real install does not have.
+func shippedTiming(c *config.Daemon) {
+	shipped := config.DefaultDaemon(func(string) string { return "" })
+	c.TaskPoll, c.SweepInterval = shipped.TaskPoll, shipped.SweepInterval
 }
 
 func benchApprovalLatency(b *testing.B, approveOn, pollOn replica) {
@@ -138,14 +141,14 @@ func reportLatency(b *testing.B, prefix string, lat []time.Duration) {
 }
 
 // BenchmarkQueueThroughput measures tasks per second through the whole
-// path as wingworker drives it (claim up to 16 tasks by long poll, report
+// path as wingworker drives it (claim up to 32 tasks by long poll, report
 // their results in one ingest batch) with 50 workers on 2 PostgreSQL
-// replicas, or 50 workers on the embedded store.
+// replicas, or 50 workers on the embedded store, as shipped.
 //
 //	go test ./core/daemon -run '^$' -bench QueueThroughput -benchtime 20000x
 func BenchmarkQueueThroughput(b *testing.B) {
 	b.Run("postgres-2-replicas", func(b *testing.B) {
-		reps := startReplicas(b, storetest.PostgresURL(b), 2, nil)
+		reps := startReplicas(b, storetest.PostgresURL(b), 2, shippedTiming)
 		benchThroughput(b, reps)
 	})
 	b.Run("sqlite", func(b *testing.B) {
@@ -154,7 +157,7 @@ func BenchmarkQueueThroughput(b *testing.B) {
 }
 
 // workerBatch is what wingworker takes in one long poll (its taskBatch).
-const workerBatch = 16
+const workerBatch = 32
 
 func benchThroughput(b *testing.B, reps []replica) {
 	const workers = 50

@@ -119,6 +119,9 @@ type Tx interface {
 	RenewLeases(workerID string, ids []string, until time.Time) (int, error)
 	// RequeueTask puts a running task back in the queue.
 	RequeueTask(id string) error
+	// EndedPlans returns those of the named plans with no task queued or
+	// running.
+	EndedPlans(planIDs []string) ([]string, error)
 	// TaskCounts counts the tasks of each named plan by status.
 	TaskCounts(planIDs []string) (map[string]map[domain.TaskStatus]int, error)
 	// FinishTasks records the ends of tasks and returns the ids of those

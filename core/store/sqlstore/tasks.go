@@ -217,6 +217,33 @@ func (t *tx) TaskCounts(planIDs []string) (map[string]map[domain.TaskStatus]int,
 	return out, nil
 }
 
+// EndedPlans returns those of the named plans none of whose tasks is
+// queued or running.
+func (t *tx) EndedPlans(planIDs []string) ([]string, error) {
+	var out []string
+	for start := 0; start < len(planIDs); start += rowsPerStatement {
+		chunk := planIDs[start:min(start+rowsPerStatement, len(planIDs))]
+		rows, err := t.query(`SELECT id FROM plans WHERE id IN `+t.placeholders(1, len(chunk), 1)+`
+			AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.plan_id = plans.id
+				AND tasks.status IN ('`+string(domain.TaskQueued)+`', '`+string(domain.TaskRunning)+`'))`, anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("ended plans among %d: %w", len(chunk), err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("ended plans: %w", err)
+			}
+			out = append(out, id)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("ended plans: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // anys turns strings into statement arguments.
 func anys(ss []string) []any {
 	out := make([]any, len(ss))

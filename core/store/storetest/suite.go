@@ -458,6 +458,12 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		return nil
 	})
+	view(t, s, func(tx store.Tx) error {
+		if ended, err := tx.EndedPlans([]string{p.ID}); err != nil || len(ended) != 0 {
+			t.Errorf("EndedPlans with every task queued = %v, %v", ended, err)
+		}
+		return nil
+	})
 	// Claims of 1, 3 and 2 tasks: the last finds only one left, and then
 	// nothing is left.
 	var claimed []string
@@ -519,6 +525,9 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		if len(counts) != 1 || counts[p.ID][domain.TaskSucceeded] != 5 {
 			t.Fatalf("TaskCounts = %v", counts)
+		}
+		if ended, err := tx.EndedPlans([]string{p.ID, "pl-none"}); err != nil || len(ended) != 1 || ended[0] != p.ID {
+			t.Fatalf("EndedPlans after every task ended = %v, %v", ended, err)
 		}
 		return nil
 	})
@@ -644,6 +653,9 @@ func testAuditTamper(t *testing.T, s store.Store, raw *sql.DB) {
 	if _, err := raw.ExecContext(ctx, `UPDATE audit_log SET reason = 'edited' WHERE seq = 2`); err == nil {
 		t.Fatal("an UPDATE of the audit log went through the append-only trigger")
 	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 1`); err == nil {
+		t.Fatal("a DELETE from the audit log went through the append-only trigger")
+	}
 	// An attacker with database access drops the trigger first.
 	for _, q := range dropAuditTriggers(s.Kind()) {
 		if _, err := raw.ExecContext(ctx, q); err != nil {
@@ -671,7 +683,7 @@ func testAuditTamper(t *testing.T, s store.Store, raw *sql.DB) {
 
 func dropAuditTriggers(kind string) []string {
 	if kind == "postgres" {
-		return []string{`DROP TRIGGER audit_log_no_change ON audit_log`}
+		return []string{`DROP TRIGGER audit_log_no_change ON audit_log`, `DROP TRIGGER audit_log_no_delete ON audit_log`}
 	}
 	return []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`}
 }
