@@ -14,31 +14,20 @@ import (
 // the lease ends, and moves their plans to running. It returns no tasks
 // when none wait.
 func (s *Service) Claim(ctx context.Context, worker domain.Principal, n int, lease time.Duration) ([]domain.Task, error) {
-	var tasks []domain.Task
-	err := s.update(ctx, func(tx store.Tx, b *events.Batch, _ *error) error {
-		now := s.Now()
-		var err error
-		if tasks, err = tx.ClaimTasks(worker.WorkerID, n, now, now.Add(lease)); err != nil || len(tasks) == 0 {
-			return err
-		}
-		evs := make([]*domain.AuditEvent, 0, len(tasks))
-		advanced := map[string]bool{}
-		for _, task := range tasks {
-			b.Changed("task", task.ID, now)
-			if !advanced[task.PlanID] {
-				advanced[task.PlanID] = true
-				if moved, err := tx.AdvancePlan(task.PlanID, domain.PlanDispatched, domain.PlanRunning); err != nil {
-					return err
-				} else if moved {
-					b.Changed("plan", task.PlanID, now)
-				}
-			}
-			evs = append(evs, event(worker, now, "task.start", task.ID, domain.OutcomeOK, "",
-				map[string]any{"plan": task.PlanID, "action": task.Plugin + " " + task.Action, "target": task.Target}))
-		}
-		return tx.AppendAudits(evs)
-	})
-	return tasks, err
+	now := s.Now()
+	tasks, moved, err := s.Store.ClaimTasks(ctx, worker.WorkerID, n, now, now.Add(lease), worker)
+	if err != nil || len(tasks) == 0 {
+		return tasks, err
+	}
+	var b events.Batch
+	for _, t := range tasks {
+		b.Changed("task", t.ID, now)
+	}
+	for _, id := range moved {
+		b.Changed("plan", id, now)
+	}
+	s.Hub.Flush(&b)
+	return tasks, nil
 }
 
 // CheckedResult is a worker's result checked against its task.

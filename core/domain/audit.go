@@ -29,3 +29,12 @@ type AuditEvent struct {
 	PrevHash  string         `json:"prev_hash"`
 	Hash      string         `json:"hash"`
 }
+
+// TaskStarted is the audit event of a task handed to its worker by actor.
+// The PostgreSQL store writes the same event in SQL (see sqlstore's claim);
+// storetest holds the two to one shape.
+func TaskStarted(actor Principal, t Task, at time.Time) *AuditEvent {
+	return &AuditEvent{At: at, ActorKind: actor.Kind, ActorID: actor.UserID, ActorName: actor.Name, ActorRole: actor.Role,
+		Action: "task.start", Subject: t.ID, Outcome: OutcomeOK,
+		Detail: map[string]any{"plan": t.PlanID, "action": t.Plugin + " " + t.Action, "target": t.Target}}
+}

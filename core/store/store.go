@@ -21,6 +21,14 @@ type Store interface {
 	// PostgreSQL each statement reads the newest committed data, which saves
 	// two round trips per request. fn must not write.
 	View(ctx context.Context, fn func(Tx) error) error
+	// ClaimTasks hands up to n of a worker's oldest queued tasks to it:
+	// running and leased until leaseUntil, their plans moved from
+	// dispatched to running, and for each task the audit event
+	// domain.TaskStarted by actor, all committed together (in a single
+	// statement where the database allows: the claim is on the path from
+	// an approval to the task's start). It returns the tasks, oldest first,
+	// and the plans it moved; none when none wait.
+	ClaimTasks(ctx context.Context, workerID string, n int, now, leaseUntil time.Time, actor domain.Principal) ([]domain.Task, []string, error)
 	// Kind names the implementation: "sqlite" or "postgres".
 	Kind() string
 	Ping(ctx context.Context) error
@@ -89,9 +97,6 @@ type Tx interface {
 	PlanStatus(id string, lock bool) (domain.PlanStatus, error)
 	// LockPlans locks the named plans' rows until the transaction ends.
 	LockPlans(ids []string) error
-	// AdvancePlan moves a plan from one status to another and reports
-	// whether it was in the first.
-	AdvancePlan(id string, from, to domain.PlanStatus) (bool, error)
 	SetPlanStatus(id string, status domain.PlanStatus, decidedAt *time.Time) error
 	AddApproval(a domain.Approval) error
 	// ExpiredPlans lists pending plans whose expiry is before now.
@@ -102,9 +107,6 @@ type Tx interface {
 	GetTask(id string) (domain.Task, error)
 	// GetTasks reads those of the named tasks that exist.
 	GetTasks(ids []string) ([]domain.Task, error)
-	// ClaimTasks leases up to n of a worker's oldest queued tasks until
-	// leaseUntil and marks them running, oldest first; none when none wait.
-	ClaimTasks(workerID string, n int, now, leaseUntil time.Time) ([]domain.Task, error)
 	// NotifyTask tells every replica, when the transaction commits, that
 	// workerID has a queued task (a no-op where one process is all there is).
 	NotifyTask(workerID string) error

@@ -47,7 +47,7 @@ func TestResultsGoInBatches(t *testing.T) {
 	d, url := daemontest.Start(t, nil)
 	s := d.Store()
 	tokens := storetest.AddWorkers(t, s, "bw-w", 2)
-	var mine, early []domain.Task
+	var mine []domain.Task
 	var foreign string
 	if err := s.Update(context.Background(), func(tx store.Tx) error {
 		if _, err := storetest.Enqueue(tx, "bw-w0", "docker", "restart", 20); err != nil {
@@ -58,10 +58,14 @@ func TestResultsGoInBatches(t *testing.T) {
 			return err
 		}
 		foreign = ids[0]
-		// Three tasks the worker took before it stopped, results buffered.
-		early, err = tx.ClaimTasks("bw-w0", 3, time.Now(), time.Now().Add(time.Hour))
 		return err
 	}); err != nil {
+		t.Fatal(err)
+	}
+	// Three tasks the worker took before it stopped, results buffered.
+	early, _, err := s.ClaimTasks(context.Background(), "bw-w0", 3, time.Now(), time.Now().Add(time.Hour),
+		domain.Principal{Kind: domain.PrincipalWorker, Name: "bw-w0", WorkerID: "bw-w0"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

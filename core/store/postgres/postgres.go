@@ -22,7 +22,7 @@ var migrations embed.FS
 var dialect = sqlstore.Dialect{
 	Name: "postgres", LockRow: " FOR UPDATE", SkipLocked: " SKIP LOCKED",
 	NotifyTask:     `SELECT pg_notify('` + TaskChannel + `', $1)`,
-	DeferAuditSeal: true, AutocommitReads: true,
+	DeferAuditSeal: true, AutocommitReads: true, WritableCTE: true,
 	Schema: []string{"{{id}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "{{bytes}}", "BYTEA", "{{keyed}}", ""},
 }
 

@@ -22,19 +22,15 @@ func (t *tx) MarkEnvelopes(workerID string, ids []string, pt domain.PayloadType,
 		}
 		rows, err := t.query(`INSERT INTO envelopes (id, worker_id, payload_type, received_at) VALUES `+
 			t.placeholders(len(chunk), cols, 1)+` ON CONFLICT (id) DO NOTHING RETURNING id`, args...)
+		var ids []string
+		if err == nil {
+			ids, err = scanIDs(rows)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("mark %d envelopes of %s: %w", len(chunk), workerID, err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("mark envelopes of %s: %w", workerID, err)
-			}
+		for _, id := range ids {
 			fresh[id] = true
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("mark envelopes of %s: %w", workerID, err)
 		}
 	}
 	return fresh, nil

@@ -164,26 +164,14 @@ func (t *tx) LockPlans(ids []string) error {
 	for start := 0; start < len(sorted); start += rowsPerStatement {
 		chunk := sorted[start:min(start+rowsPerStatement, len(sorted))]
 		rows, err := t.query(`SELECT id FROM plans WHERE id IN `+t.placeholders(1, len(chunk), 1)+` ORDER BY id`+t.d.LockRow, anys(chunk)...)
+		if err == nil {
+			_, err = scanIDs(rows)
+		}
 		if err != nil {
-			return fmt.Errorf("lock %d plans: %w", len(chunk), err)
-		}
-		for rows.Next() {
-		}
-		if err := rows.Close(); err != nil {
 			return fmt.Errorf("lock %d plans: %w", len(chunk), err)
 		}
 	}
 	return nil
-}
-
-// AdvancePlan moves a plan from one status to another, if it is in it.
-func (t *tx) AdvancePlan(id string, from, to domain.PlanStatus) (bool, error) {
-	res, err := t.exec(`UPDATE plans SET status = $3 WHERE id = $1 AND status = $2`, id, string(from), string(to))
-	if err != nil {
-		return false, fmt.Errorf("plan %s: %w", id, err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // SetPlanStatus moves a plan to a new status.

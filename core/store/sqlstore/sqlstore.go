@@ -41,6 +41,10 @@ type Dialect struct {
 	// (a sealer) instead of sealing them in the appending transaction,
 	// which would make every audited transaction wait on the chain's head.
 	DeferAuditSeal bool
+	// WritableCTE says statements in WITH may write (PostgreSQL): a claim
+	// then leases its tasks, moves their plans and appends its audit
+	// events in one statement, in one round trip.
+	WritableCTE bool
 	// AutocommitReads runs View without a transaction: each statement sees
 	// the newest committed data. It saves the BEGIN and COMMIT round trips
 	// on every authenticated request, where a PostgreSQL server is a round

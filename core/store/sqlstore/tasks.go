@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -73,27 +72,6 @@ func (t *tx) tasks(q string, args ...any) ([]domain.Task, error) {
 	return out, rows.Err()
 }
 
-// ClaimTasks leases up to n of a worker's oldest queued tasks in one
-// statement, oldest first. Concurrent claimers skip rows another
-// transaction holds, so no task is handed out twice.
-func (t *tx) ClaimTasks(workerID string, n int, now, leaseUntil time.Time) ([]domain.Task, error) {
-	// The literal 'queued' lets the planner use tasks_queued (0008).
-	claimed, err := t.tasks(`UPDATE tasks SET status = $2, attempts = attempts + 1, lease_until = $3, started_at = $4
-		WHERE id IN (SELECT id FROM tasks WHERE worker_id = $1 AND status = '`+string(domain.TaskQueued)+`'
-			ORDER BY created_at, id LIMIT $5`+t.d.LockRow+t.d.SkipLocked+`)
-		RETURNING `+taskCols,
-		workerID, string(domain.TaskRunning), ms(leaseUntil), ms(now), max(n, 1))
-	if err != nil {
-		return nil, fmt.Errorf("claim tasks of %s: %w", workerID, err)
-	}
-	// RETURNING follows no ORDER BY: put the oldest first again.
-	sort.Slice(claimed, func(i, j int) bool {
-		a, b := claimed[i], claimed[j]
-		return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID
-	})
-	return claimed, nil
-}
-
 // GetTasks reads the named tasks that exist, in no particular order.
 func (t *tx) GetTasks(ids []string) ([]domain.Task, error) {
 	var out []domain.Task
@@ -123,19 +101,13 @@ func (t *tx) FinishTasks(ends []domain.TaskEnd) ([]string, error) {
 			FROM (`+t.typedRows(len(chunk), []string{"id TEXT", "status TEXT", "output TEXT", "error TEXT", "at BIGINT"})+`) AS v
 			WHERE tasks.id = v.id AND tasks.status IN ('`+string(domain.TaskQueued)+`', '`+string(domain.TaskRunning)+`')
 			RETURNING tasks.id`, args...)
+		if err == nil {
+			var ids []string
+			ids, err = scanIDs(rows)
+			ended = append(ended, ids...)
+		}
 		if err != nil {
 			return ended, fmt.Errorf("finish %d tasks: %w", len(chunk), err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return ended, fmt.Errorf("finish tasks: %w", err)
-			}
-			ended = append(ended, id)
-		}
-		if err := rows.Close(); err != nil {
-			return ended, fmt.Errorf("finish tasks: %w", err)
 		}
 	}
 	return ended, nil
@@ -226,19 +198,13 @@ func (t *tx) EndedPlans(planIDs []string) ([]string, error) {
 		rows, err := t.query(`SELECT id FROM plans WHERE id IN `+t.placeholders(1, len(chunk), 1)+`
 			AND NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.plan_id = plans.id
 				AND tasks.status IN ('`+string(domain.TaskQueued)+`', '`+string(domain.TaskRunning)+`'))`, anys(chunk)...)
+		if err == nil {
+			var ids []string
+			ids, err = scanIDs(rows)
+			out = append(out, ids...)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("ended plans among %d: %w", len(chunk), err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("ended plans: %w", err)
-			}
-			out = append(out, id)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("ended plans: %w", err)
 		}
 	}
 	return out, nil

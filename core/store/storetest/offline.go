@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"database/sql"
 	"testing"
 	"time"
@@ -93,16 +94,19 @@ func testLeasesOffline(t *testing.T, s store.Store, _ *sql.DB) {
 			if _, err := Enqueue(tx, w, "docker", "restart", 2); err != nil {
 				return err
 			}
-			tks, err := tx.ClaimTasks(w, 2, t0, t0.Add(time.Minute))
-			if err != nil {
-				return err
-			}
-			for _, tk := range tks {
-				ids = append(ids, tk.ID)
-			}
 		}
-		return tx.SetWorkerHealth("off", domain.WorkerUnreachable)
+		return nil
 	})
+	for _, w := range []string{"on", "off"} {
+		tks, _, err := s.ClaimTasks(context.Background(), w, 2, t0, t0.Add(time.Minute), domain.Principal{Kind: domain.PrincipalWorker, Name: w, WorkerID: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range tks {
+			ids = append(ids, tk.ID)
+		}
+	}
+	update(t, s, func(tx store.Tx) error { return tx.SetWorkerHealth("off", domain.WorkerUnreachable) })
 	expired := func(now, offlineSince time.Time) []string {
 		var out []string
 		update(t, s, func(tx store.Tx) error {

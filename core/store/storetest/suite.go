@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -445,6 +446,7 @@ func testPlans(t *testing.T, s store.Store, _ *sql.DB) {
 
 func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 	p := newPlan()
+	p.Status = domain.PlanDispatched
 	update(t, s, func(tx store.Tx) error {
 		if err := tx.CreatePlan(&p); err != nil {
 			return err
@@ -467,12 +469,17 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 	// Claims of 1, 3 and 2 tasks: the last finds only one left, and then
 	// nothing is left.
 	var claimed []string
+	claimer := domain.Principal{Kind: domain.PrincipalWorker, Name: "w1", WorkerID: "w1"}
 	for i, n := range []int{1, 3, 2, 1} {
+		tks, moved, err := s.ClaimTasks(context.Background(), "w1", n, t0, t0.Add(time.Minute), claimer)
+		if err != nil {
+			t.Fatalf("claim %d: %v", i, err)
+		}
+		// The plan starts running with its first task handed out.
+		if want := i == 0; (len(moved) == 1 && moved[0] == p.ID) != want {
+			t.Errorf("claim %d moved plans %v, want %s moved: %v", i, moved, p.ID, want)
+		}
 		update(t, s, func(tx store.Tx) error {
-			tks, err := tx.ClaimTasks("w1", n, t0, t0.Add(time.Minute))
-			if err != nil {
-				return err
-			}
 			if want := min(n, 5-len(claimed)); len(tks) != want {
 				t.Errorf("claim %d of %d: got %d tasks, want %d", i, n, len(tks), want)
 			}
@@ -528,6 +535,33 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		}
 		if ended, err := tx.EndedPlans([]string{p.ID, "pl-none"}); err != nil || len(ended) != 1 || ended[0] != p.ID {
 			t.Fatalf("EndedPlans after every task ended = %v, %v", ended, err)
+		}
+		// Each claim recorded domain.TaskStarted, in queue order, however
+		// the store wrote it.
+		evs, err := tx.ListAudit(0, 100)
+		if err != nil {
+			return err
+		}
+		var started []domain.AuditEvent
+		for _, ev := range evs {
+			if ev.Action == "task.start" {
+				started = append(started, ev)
+			}
+		}
+		byID := map[string]domain.Task{}
+		for _, tk := range tks {
+			byID[tk.ID] = tk
+		}
+		if len(started) != len(claimed) {
+			t.Fatalf("%d task.start events, want %d", len(started), len(claimed))
+		}
+		for i, ev := range started {
+			want := domain.TaskStarted(claimer, byID[claimed[i]], t0)
+			wantDetail, _ := audit.Normalize(want.Detail)
+			if ev.Subject != claimed[i] || ev.ActorKind != want.ActorKind || ev.ActorName != want.ActorName ||
+				ev.Outcome != want.Outcome || !ev.At.Equal(t0) || !reflect.DeepEqual(ev.Detail, wantDetail) {
+				t.Errorf("task.start event %d = %+v, want %+v", i, ev, want)
+			}
 		}
 		return nil
 	})
