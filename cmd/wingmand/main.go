@@ -84,8 +84,10 @@ its client; register <public URL>/web/callback as its redirect URI):
                            X-Forwarded-Proto: https is believed (cookies Secure)
   WINGMAN_WEB_SESSION_TTL  how long a web session lasts at most (default 12h)
 
-Plugins (skills) are kept under <data-dir>/skills: community/ from the
-marketplace, local/ for your own. Settings from the environment:
+Plugins (skills) from the marketplace are kept in the database, so every
+replica serves workers the same set; your own go under
+<data-dir>/skills/local/<id>/ on each replica, by hand. Settings from the
+environment:
   MARKETPLACE_ENABLED  true to search, install and update from the registry
                        (default false; installed skills are served either way)
   MARKETPLACE_REPO     github.com/OWNER/NAME[@BRANCH] or an http(s) URL of a

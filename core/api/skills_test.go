@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/wingman-dev/wingman/core/api"
 	"github.com/wingman-dev/wingman/core/daemon"
 	"github.com/wingman-dev/wingman/core/domain"
+	"github.com/wingman-dev/wingman/core/store"
 )
 
 // fakeSkills stands in for plugins/skill/store: core's tests do not import
@@ -45,15 +47,20 @@ func (f *fakeSkills) Verify(context.Context, string) ([]domain.SkillVerification
 func (f *fakeSkills) Bundles(context.Context) ([]domain.SkillBundle, error) {
 	return []domain.SkillBundle{{ID: "restart", Files: map[string][]byte{"skill.py": []byte("print()")}}}, nil
 }
-func (f *fakeSkills) CheckAction(a domain.Action) error {
+func (f *fakeSkills) CheckAction(_ context.Context, a domain.Action) error {
 	if a.Plugin == "inventory" {
 		return fmt.Errorf("skill inventory is sandboxed: %w", domain.ErrPolicy)
 	}
 	return nil
 }
 
+// withSkills wires f in as the daemon's skills.
+func withSkills(f *fakeSkills) daemon.Option {
+	return daemon.WithSkills(func(store.Store) (api.Skills, error) { return f, nil }, 0)
+}
+
 func TestSkillEndpoints(t *testing.T) {
-	e := newEnv(t, "sqlite", "", daemon.WithSkills(&fakeSkills{installed: map[string]bool{}}, 0))
+	e := newEnv(t, "sqlite", "", withSkills(&fakeSkills{installed: map[string]bool{}}))
 	op, viewer, worker := e.token("olive", domain.RoleOperator), e.token("vera", domain.RoleViewer), e.worker("w1")
 
 	var list []domain.InstalledSkill
@@ -99,7 +106,7 @@ func TestSkillEndpointsWithoutSkills(t *testing.T) {
 // A plan a person writes goes through the same Propose as the advisor's,
 // with the skills' check of its actions.
 func TestProposePlan(t *testing.T) {
-	e := newEnv(t, "sqlite", "", daemon.WithSkills(&fakeSkills{installed: map[string]bool{}}, 0))
+	e := newEnv(t, "sqlite", "", withSkills(&fakeSkills{installed: map[string]bool{}}))
 	op, viewer := e.token("olive", domain.RoleOperator), e.token("vera", domain.RoleViewer)
 	e.worker("w1")
 	act := domain.Action{Plugin: "restart", Action: "restart", Worker: "w1", Target: "web",

@@ -126,7 +126,7 @@ type options struct {
 	web        *config.Web
 	dashboards func(store.Store) (api.Dashboards, error)
 	dashLimits api.DashboardLimits
-	skills     api.Skills
+	skills     func(store.Store) (api.Skills, error)
 	skillsAuto time.Duration
 }
 
@@ -146,11 +146,13 @@ func WithDashboards(build func(store.Store) (api.Dashboards, error), lim api.Das
 	return func(opts *options) { opts.dashboards, opts.dashLimits = build, lim }
 }
 
-// WithSkills serves the plugin marketplace and the installed skills, and
-// vets every proposed plan's actions with s.CheckAction. autoUpdate, when
-// positive, updates the installed skills that often (PLUGIN_AUTO_UPDATE).
-func WithSkills(s api.Skills, autoUpdate time.Duration) Option {
-	return func(opts *options) { opts.skills, opts.skillsAuto = s, autoUpdate }
+// WithSkills serves the plugin marketplace and the installed skills that
+// build makes from the daemon's store once it is open (marketplace skills
+// live there, shared by every replica), and vets every proposed plan's
+// actions with their CheckAction. autoUpdate, when positive, updates the
+// installed skills that often (PLUGIN_AUTO_UPDATE).
+func WithSkills(build func(store.Store) (api.Skills, error), autoUpdate time.Duration) Option {
+	return func(opts *options) { opts.skills, opts.skillsAuto = build, autoUpdate }
 }
 
 // New opens everything the daemon needs; Close releases it.
@@ -189,6 +191,13 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 			return nil, fmt.Errorf("dashboards: %w", err)
 		}
 	}
+	var skills api.Skills
+	if o.skills != nil {
+		if skills, err = o.skills(st); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("skills: %w", err)
+		}
+	}
 	d.ingest = &ingest.Service{Store: st, Advisor: d.advisor, Approvals: d.approval, Hub: d.hub, Now: now,
 		TaskLease: cfg.TaskLease, Counted: metrics.Ingested}
 	d.server = api.New(api.Config{
@@ -197,11 +206,11 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		Advisor: d.advisor, Hub: d.hub, Logger: log, Registry: reg, Metrics: metrics, Version: version, Now: now,
 		MaxBody: cfg.MaxBodyBytes, MaxTaskWait: 60 * time.Second, TaskLease: cfg.TaskLease, TaskPoll: cfg.TaskPoll,
 		OnlineWindow: cfg.HeartbeatTimeout, Ready: d.ready,
-		Dashboards: dash, DashboardLimits: o.dashLimits, Skills: o.skills,
+		Dashboards: dash, DashboardLimits: o.dashLimits, Skills: skills,
 	})
-	if o.skills != nil {
-		d.approval.CheckAction = o.skills.CheckAction
-		d.skills, d.skillsAuto = o.skills, o.skillsAuto
+	if skills != nil {
+		d.approval.CheckAction = checkSkillAction(skills)
+		d.skills, d.skillsAuto = skills, o.skillsAuto
 	}
 	if authn.OIDC != nil {
 		log.Info("single sign-on enabled", "issuer", o.oidc.IssuerURL, "audiences", o.oidc.Audiences())

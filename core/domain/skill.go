@@ -114,3 +114,16 @@ type ProposePlanRequest struct {
 	IncidentID string   `json:"incident_id,omitempty"`
 	Actions    []Action `json:"actions"`
 }
+
+// StoredSkill is a marketplace (community) skill as the store keeps it,
+// shared by every replica. Files are its files exactly as they were
+// verified on install, encoded by plugins/skill/store (a JSON object from
+// each path to its content), which also decodes them: the store keeps the
+// bytes and vouches for nothing, and a row changed in the database is
+// caught by the checks plugins/skill/store runs on every read.
+type StoredSkill struct {
+	ID          string
+	Version     string
+	Files       []byte
+	InstalledAt time.Time
+}

@@ -175,4 +175,16 @@ type Tx interface {
 	// DeleteExpiredWebSessions removes the sessions that ended before now
 	// and returns how many.
 	DeleteExpiredWebSessions(now time.Time) (int, error)
+
+	// GetSkill reads an installed marketplace skill. With lock set its row
+	// stays locked until the transaction ends, so that concurrent installs
+	// of one skill, on any replica, are serialised.
+	GetSkill(id string, lock bool) (domain.StoredSkill, error)
+	// ListSkills lists the installed marketplace skills by id.
+	ListSkills() ([]domain.StoredSkill, error)
+	// PutSkill stores s, replacing the skill of the same id if there is
+	// one.
+	PutSkill(s domain.StoredSkill) error
+	// DeleteSkill removes an installed marketplace skill.
+	DeleteSkill(id string) error
 }

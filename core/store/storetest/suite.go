@@ -47,6 +47,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentFirstUse", testConcurrentFirstUse},
 		{"Counts", testCounts},
 		{"WebSessions", testWebSessions},
+		{"Skills", testSkills},
+		{"SkillRowLock", testSkillLock},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -559,9 +561,28 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 			want := domain.TaskStarted(claimer, byID[claimed[i]], t0)
 			wantDetail, _ := audit.Normalize(want.Detail)
 			if ev.Subject != claimed[i] || ev.ActorKind != want.ActorKind || ev.ActorName != want.ActorName ||
+				ev.ActorID != want.ActorID || ev.ActorRole != want.ActorRole || ev.Reason != want.Reason ||
 				ev.Outcome != want.Outcome || !ev.At.Equal(t0) || !reflect.DeepEqual(ev.Detail, wantDetail) {
 				t.Errorf("task.start event %d = %+v, want %+v", i, ev, want)
 			}
+		}
+		return nil
+	})
+	// However written, the events seal into a chain that verifies.
+	update(t, s, func(tx store.Tx) error {
+		_, err := tx.SealAudit(0)
+		return err
+	})
+	view(t, s, func(tx store.Tx) error {
+		evs, err := tx.ListAudit(0, 100)
+		if err != nil {
+			return err
+		}
+		if len(evs) != len(claimed) || evs[len(evs)-1].Seq != int64(len(claimed)) {
+			t.Fatalf("sealed %d events, want the %d task.start events", len(evs), len(claimed))
+		}
+		if err := audit.Verify(evs); err != nil {
+			t.Fatalf("verify the claims' events: %v", err)
 		}
 		return nil
 	})

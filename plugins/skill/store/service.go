@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/wingman-dev/wingman/core/domain"
+	corestore "github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/plugins/skill/manifest"
 	"github.com/wingman-dev/wingman/plugins/skill/marketplace"
 	"github.com/wingman-dev/wingman/plugins/skill/signature"
@@ -29,16 +31,24 @@ type Service struct {
 	Log     *slog.Logger
 }
 
-// NewService opens the store under dataDir/skills and the registry cfg
-// names.
-func NewService(dataDir string, cfg Config, log *slog.Logger) (*Service, error) {
+// NewService opens the store, its marketplace skills in db and its local
+// ones under dataDir/skills, and the registry cfg names.
+func NewService(db corestore.Store, dataDir string, cfg Config, log *slog.Logger) (*Service, error) {
 	keys, err := signature.LoadKeyring(cfg.KeysFile)
 	if err != nil {
 		return nil, err
 	}
-	st, err := Open(filepath.Join(dataDir, "skills"), keys)
+	root := filepath.Join(dataDir, "skills")
+	st, err := Open(db, root, keys)
 	if err != nil {
 		return nil, err
+	}
+	// Marketplace skills were kept in this folder before they moved to
+	// the database; nothing reads it now, and an admin who upgraded must
+	// learn why they are gone.
+	if old, err := os.ReadDir(filepath.Join(root, string(trust.Community))); err == nil && len(old) > 0 {
+		log.Warn("marketplace skills now live in the database; the folder of earlier versions is not read: install its skills again",
+			"folder", filepath.Join(root, string(trust.Community)))
 	}
 	mc, err := marketplace.New(cfg.Repo, nil)
 	if err != nil {
@@ -85,20 +95,35 @@ func (s *Service) Search(ctx context.Context, query string) ([]domain.Marketplac
 	if err != nil {
 		return nil, err
 	}
+	installed, err := s.installedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []domain.MarketplaceSkill
 	for _, e := range ix.Search(query) {
-		out = append(out, s.listing(e))
+		out = append(out, listing(e, installed))
 	}
 	return out, nil
 }
 
-func (s *Service) listing(e marketplace.Entry) domain.MarketplaceSkill {
-	ms := domain.MarketplaceSkill{ID: e.ID, Name: e.Name, Version: e.Version, Author: e.Author, Description: e.Description,
-		TrustLevel: string(e.TrustLevel), Permissions: permStrings(e.Permissions), Signed: slices.Contains(e.Files, signature.FileName)}
-	if in, err := s.Store.Get(e.ID); err == nil {
-		ms.Installed = in.Manifest.Version
+// installedVersions maps each installed skill that passes its checks to
+// its version: one read of the store for a whole listing.
+func (s *Service) installedVersions(ctx context.Context) (map[string]string, error) {
+	ok, _, err := s.Store.List(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return ms
+	out := make(map[string]string, len(ok))
+	for _, in := range ok {
+		out[in.Manifest.ID] = in.Manifest.Version
+	}
+	return out, nil
+}
+
+func listing(e marketplace.Entry, installed map[string]string) domain.MarketplaceSkill {
+	return domain.MarketplaceSkill{ID: e.ID, Name: e.Name, Version: e.Version, Author: e.Author, Description: e.Description,
+		TrustLevel: string(e.TrustLevel), Permissions: permStrings(e.Permissions), Signed: slices.Contains(e.Files, signature.FileName),
+		Installed: installed[e.ID]}
 }
 
 // Info describes one plugin of the registry, with its README.
@@ -111,7 +136,11 @@ func (s *Service) Info(ctx context.Context, id string) (domain.MarketplaceSkillI
 	if err != nil {
 		return domain.MarketplaceSkillInfo{}, mapErr(err)
 	}
-	info := domain.MarketplaceSkillInfo{MarketplaceSkill: s.listing(e), Files: e.Files, Source: s.Market.Base() + "plugins/" + e.ID + "/"}
+	installed, err := s.installedVersions(ctx)
+	if err != nil {
+		return domain.MarketplaceSkillInfo{}, err
+	}
+	info := domain.MarketplaceSkillInfo{MarketplaceSkill: listing(e, installed), Files: e.Files, Source: s.Market.Base() + "plugins/" + e.ID + "/"}
 	if slices.Contains(e.Files, "README.md") {
 		readme, err := s.Market.File(ctx, e.ID, "README.md", MaxReadme)
 		if err != nil {
@@ -144,7 +173,7 @@ func (s *Service) fetchInstall(ctx context.Context, id string, force bool) (doma
 	if err != nil {
 		return domain.InstalledSkill{}, "", mapErr(err)
 	}
-	in, previous, err := s.Store.Install(b, force)
+	in, previous, err := s.Store.Install(ctx, b, force)
 	if err != nil {
 		return domain.InstalledSkill{}, previous, mapErr(err)
 	}
@@ -156,7 +185,7 @@ func (s *Service) fetchInstall(ctx context.Context, id string, force bool) (doma
 // Update installs the registry's version of an installed community skill
 // when it differs; an older one needs force.
 func (s *Service) Update(ctx context.Context, id string, force bool) (domain.SkillUpdate, error) {
-	cur, err := s.Store.Get(id)
+	cur, err := s.Store.Get(ctx, id)
 	if err != nil {
 		return domain.SkillUpdate{ID: id}, mapErr(err)
 	}
@@ -174,8 +203,8 @@ func (s *Service) Update(ctx context.Context, id string, force bool) (domain.Ski
 }
 
 // Remove removes an installed community skill.
-func (s *Service) Remove(_ context.Context, id string) (domain.InstalledSkill, error) {
-	in, err := s.Store.Remove(id)
+func (s *Service) Remove(ctx context.Context, id string) (domain.InstalledSkill, error) {
+	in, err := s.Store.Remove(ctx, id)
 	if err != nil {
 		return domain.InstalledSkill{SkillSummary: domain.SkillSummary{ID: id}}, mapErr(err)
 	}
@@ -187,8 +216,8 @@ func (s *Service) Remove(_ context.Context, id string) (domain.InstalledSkill, e
 
 // List returns the installed skills that pass their checks; Verify shows
 // the others.
-func (s *Service) List(context.Context) ([]domain.InstalledSkill, error) {
-	ok, _, err := s.Store.List()
+func (s *Service) List(ctx context.Context) ([]domain.InstalledSkill, error) {
+	ok, _, err := s.Store.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -200,11 +229,11 @@ func (s *Service) List(context.Context) ([]domain.InstalledSkill, error) {
 }
 
 // Verify checks the installed skill id, or every one when id is empty,
-// against the files on disk and the pinned keys.
-func (s *Service) Verify(_ context.Context, id string) ([]domain.SkillVerification, error) {
+// against its stored files and the pinned keys.
+func (s *Service) Verify(ctx context.Context, id string) ([]domain.SkillVerification, error) {
 	if id != "" {
-		in, err := s.Store.Get(id)
-		if errors.Is(err, ErrNotInstalled) {
+		in, err := s.Store.Get(ctx, id)
+		if errors.Is(err, ErrNotInstalled) || errors.Is(err, errDatabase) {
 			return nil, mapErr(err)
 		}
 		if err != nil {
@@ -212,7 +241,7 @@ func (s *Service) Verify(_ context.Context, id string) ([]domain.SkillVerificati
 		}
 		return []domain.SkillVerification{verification(in)}, nil
 	}
-	ok, broken, err := s.Store.List()
+	ok, broken, err := s.Store.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -228,8 +257,8 @@ func (s *Service) Verify(_ context.Context, id string) ([]domain.SkillVerificati
 
 // Bundles are the installed skills that pass their checks, every file
 // included, for workers.
-func (s *Service) Bundles(context.Context) ([]domain.SkillBundle, error) {
-	ok, broken, err := s.Store.List()
+func (s *Service) Bundles(ctx context.Context) ([]domain.SkillBundle, error) {
+	ok, broken, err := s.Store.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -247,10 +276,13 @@ func (s *Service) Bundles(context.Context) ([]domain.SkillBundle, error) {
 // CheckAction vets a plan's action that names an installed skill: the
 // skill must not be sandboxed, must offer the action, and the action may
 // not claim a smaller blast radius than the skill's manifest.
-func (s *Service) CheckAction(a domain.Action) error {
-	in, err := s.Store.Get(a.Plugin)
+func (s *Service) CheckAction(ctx context.Context, a domain.Action) error {
+	in, err := s.Store.Get(ctx, a.Plugin)
 	if errors.Is(err, ErrNotInstalled) {
 		return nil // not a skill: a built-in plugin, checked by its worker
+	}
+	if errors.Is(err, errDatabase) {
+		return fmt.Errorf("check skill %s: %w", a.Plugin, err)
 	}
 	if err != nil {
 		return fmt.Errorf("skill %s fails its checks, so none of its actions may be planned: %v: %w", a.Plugin, err, domain.ErrPolicy)

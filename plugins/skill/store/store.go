@@ -1,25 +1,34 @@
-// Package store keeps the control plane's installed skills on disk, under
-// <data-dir>/skills: community/<id>/ for skills from the marketplace and
-// local/<id>/ for the user's own (placed there by hand). Every skill is
-// checked by plugins/skill/trust when it is installed and again whenever
-// it is read, so a file changed on disk is caught before a worker gets it.
-// Service puts the marketplace in front of it for the API.
+// Package store keeps the control plane's installed skills.
+//
+// Skills from the marketplace (community) live in Wingman's database
+// (core/store), which every wingmand replica shares: installed once,
+// through any replica, they are the set every replica serves its workers.
+// Local skills, the user's own, are folders placed by hand under
+// <data-dir>/skills/local/<id>/ and stay on the disk of the replica they
+// were placed on: with several replicas, place them on each one, or a
+// worker gets them only from the replicas that have them.
+//
+// Every skill is checked by plugins/skill/trust when it is installed and
+// again whenever it is read, so files changed in the database or on disk
+// are caught before a worker gets them. Service puts the marketplace in
+// front of it for the API.
 package store
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/mod/semver"
 
+	"github.com/wingman-dev/wingman/core/domain"
+	corestore "github.com/wingman-dev/wingman/core/store"
 	"github.com/wingman-dev/wingman/plugins/skill/bundle"
 	"github.com/wingman-dev/wingman/plugins/skill/marketplace"
 	"github.com/wingman-dev/wingman/plugins/skill/signature"
@@ -37,45 +46,75 @@ var (
 	ErrTaken = errors.New("store: the id is taken by a local skill")
 )
 
-// Store is the installed skills. It is safe for concurrent use.
+// errDatabase is wrapped by a failure of the database, which, unlike the
+// other errors of a read, says nothing about the skill.
+var errDatabase = errors.New("skills store")
+
+// Store is the installed skills. It is safe for concurrent use, and any
+// number of Stores, in as many replicas, may share one database.
 type Store struct {
-	root string
-	keys *signature.Keyring
-	mu   sync.Mutex // serialises changes
+	db    corestore.Store
+	local string // <data-dir>/skills/local
+	keys  *signature.Keyring
 }
 
-// Installed is a skill on disk that passed its checks.
+// Installed is a skill that passed its checks.
 type Installed struct {
 	trust.Admitted
 	Bundle      bundle.Bundle
 	InstalledAt time.Time
 }
 
-// Broken is a skill on disk that no longer passes them.
+// Broken is a skill that no longer passes them.
 type Broken struct {
 	ID     string
 	Source trust.Source
 	Err    error
 }
 
-// Open opens (making it when missing) the store at root, checking
-// signatures with keys.
-func Open(root string, keys *signature.Keyring) (*Store, error) {
-	for _, src := range []trust.Source{trust.Community, trust.Local} {
-		if err := os.MkdirAll(filepath.Join(root, string(src)), 0o755); err != nil {
-			return nil, fmt.Errorf("skills store: %w", err)
-		}
+// Open opens the store: the marketplace skills in db, the local skills
+// under root/local (made when missing), their signatures checked with
+// keys.
+func Open(db corestore.Store, root string, keys *signature.Keyring) (*Store, error) {
+	local := filepath.Join(root, string(trust.Local))
+	if err := os.MkdirAll(local, 0o755); err != nil {
+		return nil, fmt.Errorf("skills store: %w", err)
 	}
-	return &Store{root: root, keys: keys}, nil
+	return &Store{db: db, local: local, keys: keys}, nil
 }
 
-func (s *Store) dir(src trust.Source, id string) string {
-	return filepath.Join(s.root, string(src), id)
+// encode is how a skill's files are kept in the database: a JSON object
+// from each path to its content.
+func encode(b bundle.Bundle) ([]byte, error) {
+	data, err := json.Marshal(b.Files())
+	if err != nil {
+		return nil, fmt.Errorf("skills store: encode: %w", err)
+	}
+	return data, nil
 }
 
-// read reads and checks the skill in dir.
-func (s *Store) read(src trust.Source, id string) (Installed, error) {
-	dir := s.dir(src, id)
+// fromRow decodes and checks a marketplace skill as the database keeps it.
+// Whoever can write to the database must not get a skill past the checks
+// that an install runs, so the row is trusted no more than the registry.
+func (s *Store) fromRow(row domain.StoredSkill) (Installed, error) {
+	var files map[string][]byte
+	if err := json.Unmarshal(row.Files, &files); err != nil {
+		return Installed{}, fmt.Errorf("%w: skill %s: its stored files do not decode: %w", trust.ErrRefused, row.ID, err)
+	}
+	b, err := bundle.New(files)
+	if err != nil {
+		return Installed{}, fmt.Errorf("%w: skill %s: %w", trust.ErrRefused, row.ID, err)
+	}
+	in, err := s.admit(b, trust.Community, row.ID, "the database's row "+row.ID, row.InstalledAt)
+	if err == nil && in.Manifest.Version != row.Version {
+		return Installed{}, fmt.Errorf("%w: the database's row %s says version %s, its files %s", trust.ErrRefused, row.ID, row.Version, in.Manifest.Version)
+	}
+	return in, err
+}
+
+// readLocal reads and checks the local skill id.
+func (s *Store) readLocal(id string) (Installed, error) {
+	dir := filepath.Join(s.local, id)
 	info, err := os.Lstat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return Installed{}, fmt.Errorf("%w: %s", ErrNotInstalled, id)
@@ -90,49 +129,86 @@ func (s *Store) read(src trust.Source, id string) (Installed, error) {
 	if err != nil {
 		return Installed{}, err
 	}
+	return s.admit(b, trust.Local, id, "folder "+dir, info.ModTime().UTC())
+}
+
+// admit checks b, kept under id in where, as a skill from src.
+func (s *Store) admit(b bundle.Bundle, src trust.Source, id, where string, at time.Time) (Installed, error) {
 	a, err := trust.Admit(b, src, s.keys)
 	if err != nil {
 		return Installed{}, err
 	}
 	if a.Manifest.ID != id {
-		return Installed{}, fmt.Errorf("%w: folder %s holds skill %s", trust.ErrRefused, dir, a.Manifest.ID)
+		return Installed{}, fmt.Errorf("%w: %s holds skill %s", trust.ErrRefused, where, a.Manifest.ID)
 	}
-	return Installed{Admitted: a, Bundle: b, InstalledAt: info.ModTime().UTC()}, nil
+	return Installed{Admitted: a, Bundle: b, InstalledAt: at}, nil
 }
 
-// Get returns the installed skill id, from the community or local folder.
-func (s *Store) Get(id string) (Installed, error) {
+// Get returns the installed skill id: the marketplace's, else the local
+// one.
+func (s *Store) Get(ctx context.Context, id string) (Installed, error) {
 	if !marketplace.ValidID(id) {
 		return Installed{}, fmt.Errorf("%w: %q is not a skill id", ErrNotInstalled, id)
 	}
-	in, err := s.read(trust.Community, id)
-	if errors.Is(err, ErrNotInstalled) {
-		in, err = s.read(trust.Local, id)
+	var row domain.StoredSkill
+	err := s.db.View(ctx, func(tx corestore.Tx) (err error) {
+		row, err = tx.GetSkill(id, false)
+		return err
+	})
+	switch {
+	case err == nil:
+		return s.fromRow(row)
+	case errors.Is(err, domain.ErrNotFound):
+		return s.readLocal(id)
 	}
-	return in, err
+	return Installed{}, fmt.Errorf("%w: %w", errDatabase, err)
 }
 
 // List returns the skills that pass their checks and those that do not,
-// each sorted by id.
-func (s *Store) List() ([]Installed, []Broken, error) {
+// each sorted by id. A local skill with the id of a marketplace one is
+// broken: the marketplace's is the one every replica serves. (An install
+// refuses an id a local skill has, but only on the replica that has it.)
+func (s *Store) List(ctx context.Context) ([]Installed, []Broken, error) {
+	var rows []domain.StoredSkill
+	err := s.db.View(ctx, func(tx corestore.Tx) (err error) {
+		rows, err = tx.ListSkills()
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", errDatabase, err)
+	}
 	var ok []Installed
 	var broken []Broken
-	for _, src := range []trust.Source{trust.Community, trust.Local} {
-		entries, err := os.ReadDir(filepath.Join(s.root, string(src)))
+	community := make(map[string]bool, len(rows))
+	for _, row := range rows {
+		community[row.ID] = true
+		in, err := s.fromRow(row)
 		if err != nil {
-			return nil, nil, fmt.Errorf("skills store: %w", err)
+			broken = append(broken, Broken{ID: row.ID, Source: trust.Community, Err: err})
+			continue
 		}
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") {
-				continue // an install or removal in progress
-			}
-			in, err := s.read(src, e.Name())
-			if err != nil {
-				broken = append(broken, Broken{ID: e.Name(), Source: src, Err: err})
-				continue
-			}
-			ok = append(ok, in)
+		ok = append(ok, in)
+	}
+	entries, err := os.ReadDir(s.local)
+	if err != nil {
+		return nil, nil, fmt.Errorf("skills store: %w", err)
+	}
+	for _, e := range entries {
+		id := e.Name()
+		if strings.HasPrefix(id, ".") {
+			continue // hidden, as an editor's or a copy's leftovers are: never a skill id
 		}
+		if community[id] {
+			broken = append(broken, Broken{ID: id, Source: trust.Local,
+				Err: fmt.Errorf("skill %s is installed from the marketplace too, which wins; rename or remove skills/local/%s", id, id)})
+			continue
+		}
+		in, err := s.readLocal(id)
+		if err != nil {
+			broken = append(broken, Broken{ID: id, Source: trust.Local, Err: err})
+			continue
+		}
+		ok = append(ok, in)
 	}
 	slices.SortFunc(ok, func(a, b Installed) int { return strings.Compare(a.Manifest.ID, b.Manifest.ID) })
 	return ok, broken, nil
@@ -140,87 +216,81 @@ func (s *Store) List() ([]Installed, []Broken, error) {
 
 // Install checks b as a community skill and installs it, replacing the
 // installed version. A version older than the installed one, or the same
-// version with other files, is refused unless force. It returns the
+// version with other files, is refused unless force; an installed version
+// that fails its checks is replaced whatever its version. It returns the
 // skill installed and the version it replaced ("" if none).
-func (s *Store) Install(b bundle.Bundle, force bool) (Installed, string, error) {
+func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Installed, string, error) {
 	a, err := trust.Admit(b, trust.Community, s.keys)
 	if err != nil {
 		return Installed{}, "", err
 	}
 	m := a.Manifest
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := os.Lstat(s.dir(trust.Local, m.ID)); err == nil {
+	if _, err := os.Lstat(filepath.Join(s.local, m.ID)); err == nil {
 		return Installed{}, "", fmt.Errorf("%w: %s (skills/local/%s)", ErrTaken, m.ID, m.ID)
 	}
-	old, err := s.read(trust.Community, m.ID)
-	had := err == nil
-	previous := ""
-	if had {
-		previous = old.Manifest.Version
-		switch c := semver.Compare("v"+m.Version, "v"+previous); {
-		case c == 0 && sameFiles(old.Bundle, b):
-			return old, previous, nil
-		case c < 0 && !force:
-			return Installed{}, previous, fmt.Errorf("%w: %s %s is older than the installed %s; force it to roll back", ErrRollback, m.ID, m.Version, previous)
-		case c == 0 && !force:
-			return Installed{}, previous, fmt.Errorf("%w: %s %s has other files than the installed %s %s; force it to replace them", ErrRollback, m.ID, m.Version, m.ID, previous)
-		}
-	} else if !errors.Is(err, ErrNotInstalled) && !errors.Is(err, trust.ErrRefused) {
+	files, err := encode(b)
+	if err != nil {
 		return Installed{}, "", err
 	}
-	// Write beside the final place, check what landed on disk, then swap.
-	incoming := filepath.Join(s.root, string(trust.Community), "."+m.ID+"-"+random())
-	if err := b.WriteDir(incoming, ""); err != nil {
-		_ = os.RemoveAll(incoming)
+	var in Installed
+	previous := ""
+	// The installed row stays locked from the version check to the write,
+	// so two replicas installing at once cannot both pass the check.
+	err = s.db.Update(ctx, func(tx corestore.Tx) error {
+		row, err := tx.GetSkill(m.ID, true)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("%w: %w", errDatabase, err)
+		}
+		if err == nil {
+			old, err := s.fromRow(row)
+			if err == nil { // a broken one has no version to keep
+				previous = old.Manifest.Version
+				switch c := semver.Compare("v"+m.Version, "v"+previous); {
+				case c == 0 && sameFiles(old.Bundle, b):
+					in = old
+					return nil
+				case c < 0 && !force:
+					return fmt.Errorf("%w: %s %s is older than the installed %s; force it to roll back", ErrRollback, m.ID, m.Version, previous)
+				case c == 0 && !force:
+					return fmt.Errorf("%w: %s %s has other files than the installed %s %s; force it to replace them", ErrRollback, m.ID, m.Version, m.ID, previous)
+				}
+			}
+		}
+		// Milliseconds, as the database keeps it, so that a later read
+		// gives the same time.
+		at := time.Now().UTC().Truncate(time.Millisecond)
+		in = Installed{Admitted: a, Bundle: b, InstalledAt: at}
+		return tx.PutSkill(domain.StoredSkill{ID: m.ID, Version: m.Version, Files: files, InstalledAt: at})
+	})
+	if err != nil {
 		return Installed{}, previous, err
 	}
-	final := s.dir(trust.Community, m.ID)
-	var retired string
-	if _, err := os.Lstat(final); err == nil {
-		retired = filepath.Join(s.root, string(trust.Community), ".old-"+m.ID+"-"+random())
-		if err := os.Rename(final, retired); err != nil {
-			_ = os.RemoveAll(incoming)
-			return Installed{}, previous, fmt.Errorf("skills store: %w", err)
-		}
-	}
-	if err := os.Rename(incoming, final); err != nil {
-		_ = os.RemoveAll(incoming)
-		if retired != "" {
-			_ = os.Rename(retired, final)
-		}
-		return Installed{}, previous, fmt.Errorf("skills store: %w", err)
-	}
-	if retired != "" {
-		_ = os.RemoveAll(retired)
-	}
-	in, err := s.read(trust.Community, m.ID)
-	return in, previous, err
+	return in, previous, nil
 }
 
 // Remove removes a community skill. Local skills are the user's files,
 // removed by hand.
-func (s *Store) Remove(id string) (Installed, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Store) Remove(ctx context.Context, id string) (Installed, error) {
 	if !marketplace.ValidID(id) {
 		return Installed{}, fmt.Errorf("%w: %q is not a skill id", ErrNotInstalled, id)
 	}
-	dir := s.dir(trust.Community, id)
-	if _, err := os.Lstat(dir); err != nil {
-		if _, lerr := os.Lstat(s.dir(trust.Local, id)); lerr == nil {
+	var row domain.StoredSkill
+	err := s.db.Update(ctx, func(tx corestore.Tx) (err error) {
+		if row, err = tx.GetSkill(id, true); err != nil {
+			return err
+		}
+		return tx.DeleteSkill(id)
+	})
+	if errors.Is(err, domain.ErrNotFound) {
+		if _, lerr := os.Lstat(filepath.Join(s.local, id)); lerr == nil {
 			return Installed{}, fmt.Errorf("%w: %s is a local skill; remove skills/local/%s by hand", ErrTaken, id, id)
 		}
 		return Installed{}, fmt.Errorf("%w: %s", ErrNotInstalled, id)
 	}
-	in, _ := s.read(trust.Community, id) // a broken skill is removed too
-	retired := filepath.Join(s.root, string(trust.Community), ".old-"+id+"-"+random())
-	if err := os.Rename(dir, retired); err != nil {
-		return Installed{}, fmt.Errorf("skills store: %w", err)
+	if err != nil {
+		return Installed{}, fmt.Errorf("%w: %w", errDatabase, err)
 	}
-	if err := os.RemoveAll(retired); err != nil {
-		return in, fmt.Errorf("skills store: %w", err)
-	}
+	in, _ := s.fromRow(row) // a broken skill is removed too
 	return in, nil
 }
 
@@ -237,10 +307,4 @@ func sameFiles(a, b bundle.Bundle) bool {
 		}
 	}
 	return true
-}
-
-func random() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -10,21 +12,81 @@ import (
 	"testing"
 
 	"github.com/wingman-dev/wingman/core/domain"
+	corestore "github.com/wingman-dev/wingman/core/store"
+	"github.com/wingman-dev/wingman/core/store/sqlite"
 	"github.com/wingman-dev/wingman/plugins/skill/skilltest"
 )
 
+// newService is a service over a fresh SQLite store in its own data dir.
 func newService(t *testing.T, reg *skilltest.Registry) *Service {
 	t.Helper()
-	s, err := NewService(t.TempDir(), Config{Enabled: true, Repo: reg.URL, KeysFile: skilltest.Keyring()}, slog.New(slog.DiscardHandler))
+	s, _ := newServiceRaw(t, reg)
+	return s
+}
+
+// newServiceRaw is newService with a plain connection to its database,
+// to change rows the way someone with access to the database could.
+func newServiceRaw(t *testing.T, reg *skilltest.Registry) (*Service, *sql.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sqlite.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	raw, err := sql.Open("sqlite", filepath.Join(dir, sqlite.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return serviceOn(t, db, dir, reg), raw
+}
+
+// serviceOn is a replica's service: its marketplace skills in db, its
+// local ones in dataDir.
+func serviceOn(t *testing.T, db corestore.Store, dataDir string, reg *skilltest.Registry) *Service {
+	t.Helper()
+	s, err := NewService(db, dataDir, Config{Enabled: true, Repo: reg.URL, KeysFile: skilltest.Keyring()}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+// tamper changes one file of an installed skill in the database, behind
+// the store's back.
+func tamper(t *testing.T, raw *sql.DB, id, name, content string) {
+	t.Helper()
+	var data []byte
+	if err := raw.QueryRow(`SELECT files FROM skills WHERE id = $1`, id).Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	var files map[string][]byte
+	if err := json.Unmarshal(data, &files); err != nil {
+		t.Fatal(err)
+	}
+	files[name] = []byte(content)
+	data, err := json.Marshal(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE skills SET files = $1 WHERE id = $2`, data, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// placeLocal copies the registry's plugin id into dataDir's local skills,
+// as a user places their own skill by hand.
+func placeLocal(t *testing.T, s *Service, reg *skilltest.Registry, id string) {
+	t.Helper()
+	if err := os.CopyFS(filepath.Join(s.Store.local, id), os.DirFS(filepath.Join(reg.Dir, "plugins", id))); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestInstallListVerifyRemove(t *testing.T) {
 	ctx := context.Background()
-	s := newService(t, skilltest.Serve(t))
+	s, raw := newServiceRaw(t, skilltest.Serve(t))
 
 	found, err := s.Search(ctx, "restart")
 	if err != nil || len(found) == 0 {
@@ -61,14 +123,8 @@ func TestInstallListVerifyRemove(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v", ver, err)
 	}
 
-	// A byte changed on the control plane's disk is caught at once.
-	path := filepath.Join(s.Store.dir("community", "container-restart"), "skill.py")
-	if err := os.Chmod(path, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte("import os; os.system('rm -rf /')\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// A file changed in the database is caught at once.
+	tamper(t, raw, "container-restart", "skill.py", "import os; os.system('rm -rf /')\n")
 	ver, _ = s.Verify(ctx, "container-restart")
 	if len(ver) != 1 || ver[0].OK || !strings.Contains(ver[0].Problem, "skill.py changed") {
 		t.Errorf("Verify after tampering = %+v", ver)
@@ -76,7 +132,7 @@ func TestInstallListVerifyRemove(t *testing.T) {
 	if bundles, _ := s.Bundles(ctx); len(bundles) != 1 || bundles[0].ID != "docker-inventory" {
 		t.Errorf("a tampered skill was served to workers: %d bundles", len(bundles))
 	}
-	if err := s.CheckAction(domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
+	if err := s.CheckAction(ctx, domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
 		t.Errorf("CheckAction of a tampered skill = %v", err)
 	}
 
@@ -182,7 +238,7 @@ func TestCheckAction(t *testing.T) {
 			BlastRadius: domain.BlastRadius{MutatesState: true, Reversible: true}}, domain.ErrInvalid},
 	}
 	for _, tt := range tests {
-		if err := s.CheckAction(tt.a); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+		if err := s.CheckAction(ctx, tt.a); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("CheckAction(%+v) = %v, want %v", tt.a, err, tt.want)
 		}
 	}
@@ -213,5 +269,30 @@ func TestConfigFromEnv(t *testing.T) {
 		if _, err := ConfigFromEnv(func(key string) string { return map[string]string{k: v}[key] }); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: %v", k, v, err)
 		}
+	}
+}
+
+// A local skill is the user's: served beside the marketplace's, its id
+// is not the marketplace's to take, and it is not removed through the API.
+func TestLocalSkills(t *testing.T) {
+	ctx := context.Background()
+	reg := skilltest.Serve(t)
+	s := newService(t, reg)
+	placeLocal(t, s, reg, "docker-inventory")
+	if _, err := s.Install(ctx, "container-restart", false); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.List(ctx)
+	if err != nil || len(list) != 2 || list[0].Source != "community" || list[1].ID != "docker-inventory" || list[1].Source != "local" {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+	if _, err := s.Install(ctx, "docker-inventory", true); !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "skills/local/docker-inventory") {
+		t.Errorf("install over a local skill = %v", err)
+	}
+	if _, err := s.Update(ctx, "docker-inventory", false); !errors.Is(err, domain.ErrConflict) {
+		t.Errorf("update of a local skill = %v", err)
+	}
+	if _, err := s.Remove(ctx, "docker-inventory"); !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("remove of a local skill = %v", err)
 	}
 }

@@ -32,9 +32,10 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
 		Use:   "verify [<plugin-id>]",
 		Short: "Check the installed plugins' files and signatures",
 		Long: `Check an installed plugin, or all of them, as the control plane keeps it
-on disk: every file against the signed list, the signature against the
-pinned maintainer keys and the revocation list, and the manifest against
-its schema and trust level. A plugin that fails is not served to workers.
+(in its database; local skills on its disk): every file against the signed
+list, the signature against the pinned maintainer keys and the revocation
+list, and the manifest against its schema and trust level. A plugin that
+fails is not served to workers.
 
 Exits 1 when any plugin fails, 4 when the named one is not installed.`,
 		Example: `  wingctl plugins verify
