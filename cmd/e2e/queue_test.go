@@ -122,4 +122,15 @@ func TestQueueExactlyOnceAcrossProcesses(t *testing.T) {
 	if total != workers*perWorker || ok != total || once != total || plansOK != workers {
 		t.Fatalf("tasks %d, succeeded %d, claimed once %d, plans succeeded %d", total, ok, once, plansOK)
 	}
+	// Each task started and finished once in the audit log, and each plan
+	// ended once, whether claimed alone or in a batch (where PostgreSQL
+	// writes the task.start events in SQL).
+	var starts, finishes, planEnds int
+	if err := db.QueryRow(`SELECT COUNT(*) FILTER (WHERE action = 'task.start'), COUNT(*) FILTER (WHERE action = 'task.finish'),
+		COUNT(*) FILTER (WHERE action = 'plan.finish') FROM audit_log`).Scan(&starts, &finishes, &planEnds); err != nil {
+		t.Fatal(err)
+	}
+	if starts != total || finishes != total || planEnds != workers {
+		t.Fatalf("audit: %d task.start, %d task.finish, %d plan.finish, want %d, %d and %d", starts, finishes, planEnds, total, total, workers)
+	}
 }

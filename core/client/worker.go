@@ -54,11 +54,28 @@ func (c *Client) NextTask(ctx context.Context, wait time.Duration) (*domain.Work
 }
 
 // NextTasks long-polls as NextTask does for up to max tasks at once,
-// oldest first; none when none arrived in time.
+// oldest first; none when none arrived in time. A control plane older
+// than batches ignores max and answers one task, which it has leased to
+// the worker: that task is returned alone, never dropped.
 func (c *Client) NextTasks(ctx context.Context, wait time.Duration, max int) ([]domain.WorkerTask, error) {
-	var ts []domain.WorkerTask
-	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: taskQuery(wait, max), out: &ts}); err != nil {
+	var raw json.RawMessage
+	if _, err := c.do(ctx, call{method: http.MethodGet, path: "/worker/tasks", query: taskQuery(wait, max), out: &raw}); err != nil {
 		return nil, wrap("poll for tasks", err)
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, nil // 204: none
+	}
+	var ts []domain.WorkerTask
+	var err error
+	if raw[0] == '{' {
+		ts = make([]domain.WorkerTask, 1)
+		err = json.Unmarshal(raw, &ts[0])
+	} else {
+		err = json.Unmarshal(raw, &ts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("poll for tasks: decode answer: %w", err)
 	}
 	return ts, nil
 }

@@ -1,12 +1,14 @@
 package offline
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -32,6 +34,9 @@ type HeldTask struct {
 	Task   domain.WorkerTask              `json:"task"`
 	State  TaskState                      `json:"state"`
 	Result *domain.ExecutionResultPayload `json:"result,omitempty"`
+	// Seq numbers the tasks in the order taken, so that a restart runs
+	// the tasks of one poll in the order they were handed out.
+	Seq uint64 `json:"seq,omitempty"`
 }
 
 // Inbox keeps the tasks a worker holds on disk (inbox/task-<id>.json), so
@@ -43,6 +48,7 @@ type Inbox struct {
 
 	mu    sync.Mutex
 	tasks map[string]HeldTask
+	seq   uint64 // the highest Seq given
 }
 
 // OpenInbox opens the inbox in the buffer's folder dir. A file that cannot
@@ -78,6 +84,7 @@ func OpenInbox(dir string, log *slog.Logger) (*Inbox, error) {
 			continue
 		}
 		in.tasks[h.Task.TaskID] = h
+		in.seq = max(in.seq, h.Seq)
 	}
 	return in, nil
 }
@@ -110,7 +117,8 @@ func (in *Inbox) Add(t domain.WorkerTask) (bool, error) {
 	if _, held := in.tasks[t.TaskID]; held {
 		return false, nil
 	}
-	return true, in.save(HeldTask{Task: t, State: TaskReceived})
+	in.seq++
+	return true, in.save(HeldTask{Task: t, State: TaskReceived, Seq: in.seq})
 }
 
 // Start marks a task handed to its plugin.
@@ -156,7 +164,7 @@ func (in *Inbox) Remove(id string) error {
 	return nil
 }
 
-// Held lists the tasks held.
+// Held lists the tasks held in the order they were taken.
 func (in *Inbox) Held() []HeldTask {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -164,5 +172,8 @@ func (in *Inbox) Held() []HeldTask {
 	for _, h := range in.tasks {
 		out = append(out, h)
 	}
+	slices.SortFunc(out, func(a, b HeldTask) int {
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.Task.TaskID, b.Task.TaskID))
+	})
 	return out
 }

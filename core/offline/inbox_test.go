@@ -106,3 +106,61 @@ func TestInboxRefusesWhatItCannotFinish(t *testing.T) {
 		t.Errorf("%d files quarantined, want 3", len(q))
 	}
 }
+
+// TestInboxHeldInOrderTaken: a worker takes several tasks in one poll and
+// runs them in the order handed out; after a restart the tasks it still
+// holds come back in that order, not in the order of a map or of their
+// ids.
+func TestInboxHeldInOrderTaken(t *testing.T) {
+	dir := t.TempDir()
+	in, err := OpenInbox(dir, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"tk-e", "tk-b", "tk-d", "tk-a", "tk-c", "tk-f", "tk-0"}
+	for _, id := range ids[:4] {
+		if _, err := in.Add(domain.WorkerTask{TaskID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(in *Inbox, want []string) {
+		t.Helper()
+		held := in.Held()
+		if len(held) != len(want) {
+			t.Fatalf("held %d tasks, want %v", len(held), want)
+		}
+		for i, h := range held {
+			if h.Task.TaskID != want[i] {
+				t.Fatalf("held[%d] = %s, want %v in this order", i, h.Task.TaskID, want)
+			}
+		}
+	}
+	check(in, ids[:4])
+	for round := 0; round < 3; round++ {
+		again, err := OpenInbox(dir, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(again, ids[:4])
+	}
+	// Tasks taken after a restart come after those held from before it.
+	again, err := OpenInbox(dir, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Remove("tk-b"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids[4:] {
+		if _, err := again.Add(domain.WorkerTask{TaskID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"tk-e", "tk-d", "tk-a", "tk-c", "tk-f", "tk-0"}
+	check(again, want)
+	last, err := OpenInbox(dir, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(last, want)
+}

@@ -193,6 +193,7 @@ func (w *Worker) pushBatch(ctx context.Context, batch []offline.Item) (time.Dura
 		}
 		return retryBackoff, true
 	}
+	wait := time.Duration(0)
 	for i, a := range answers {
 		switch err := client.ItemError(a); {
 		case err == nil:
@@ -202,11 +203,14 @@ func (w *Worker) pushBatch(ctx context.Context, batch []offline.Item) (time.Dura
 		case refused(err):
 			w.Outbox.Quarantine(names[i], err)
 		default:
+			// Left for the next round, after a pause: at once, the same
+			// answer would come back in a tight loop.
 			w.Log.Warn("control plane did not take a result; will retry", "file", names[i], "err", err)
+			wait = retryBackoff
 		}
 	}
 	w.Log.Debug("delivered a batch", "files", len(files))
-	return 0, true
+	return wait, true
 }
 
 // pushRetryMax bounds the wait between two tries of an unreachable control

@@ -14,11 +14,22 @@ import (
 
 // claimTasks is the claiming UPDATE: the literal 'queued' lets the
 // planner use tasks_queued (0008), and concurrent claimers skip rows
-// another transaction holds, so no task is handed out twice.
+// another transaction holds, so no task is handed out twice. The pick
+// must run once: as "id IN (subquery)" PostgreSQL may plan a nested-loop
+// semi join that runs the subquery again for each row of tasks, each run
+// skipping the rows the statement has updated and locking the next, so a
+// claim of one would take many. ARRAY(subquery) is an InitPlan, run once,
+// and the update then probes the primary key. (SQLite runs an IN list
+// once, and has no arrays.)
 func (d *Dialect) claimTasks() string {
+	pick := `SELECT id FROM tasks WHERE worker_id = $1 AND status = '` + string(domain.TaskQueued) + `'
+			ORDER BY created_at, id LIMIT $4` + d.LockRow + d.SkipLocked
+	which := `id IN (` + pick + `)`
+	if d.Name == "postgres" {
+		which = `id = ANY(ARRAY(` + pick + `))`
+	}
 	return `UPDATE tasks SET status = '` + string(domain.TaskRunning) + `', attempts = attempts + 1, lease_until = $2, started_at = $3
-		WHERE id IN (SELECT id FROM tasks WHERE worker_id = $1 AND status = '` + string(domain.TaskQueued) + `'
-			ORDER BY created_at, id LIMIT $4` + d.LockRow + d.SkipLocked + `)
+		WHERE ` + which + `
 		RETURNING ` + taskCols
 }
 
