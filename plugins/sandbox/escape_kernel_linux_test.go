@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wingman-dev/wingman/plugins/internal/proctest"
 	"golang.org/x/sys/unix"
@@ -106,7 +107,7 @@ func testEscapeStatus(t *testing.T, launcher string) {
 	done := make(chan error, 1)
 	go func() {
 		res, err := Run(context.Background(), Spec{Path: "/bin/sh", Args: []string{"sh", filepath.Join(dir, "stay.sh")},
-			Dir: dir, Scratch: scratch, AllowDegraded: len(sup.Missing()) > 0, Launcher: launcher})
+			Dir: dir, Scratch: scratch, AllowDegraded: len(sup.Missing()) > 0, Launcher: launcher, Limits: statusLimits})
 		if err == nil && res.ExitCode != 0 {
 			err = fmt.Errorf("exit %d: %s", res.ExitCode, res.Stderr)
 		}
@@ -114,6 +115,10 @@ func testEscapeStatus(t *testing.T, launcher string) {
 	}()
 	pid := proctest.ReadPID(t, filepath.Join(scratch, "pid"))
 	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/limits")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,4 +144,27 @@ func testEscapeStatus(t *testing.T, launcher string) {
 			t.Errorf("%s: %q, want %q", k, fields[k], v)
 		}
 	}
+	// Every limit, soft and hard alike. A worker that is not root may
+	// start below one already, which is kept.
+	if os.Geteuid() != 0 {
+		return
+	}
+	for name, v := range map[string]uint64{
+		"Max cpu time": 7, "Max file size": statusLimits.FileSize, "Max processes": statusLimits.Processes,
+		"Max open files": statusLimits.OpenFiles, "Max address space": statusLimits.AddressSpace, "Max core file size": 0,
+	} {
+		line := ""
+		for _, l := range strings.Split(string(limits), "\n") {
+			if strings.HasPrefix(l, name+"  ") {
+				line = l
+			}
+		}
+		f := strings.Fields(strings.TrimPrefix(line, name))
+		if want := strconv.FormatUint(v, 10); len(f) < 2 || f[0] != want || f[1] != want {
+			t.Errorf("%s: %q, want soft and hard %s", name, line, want)
+		}
+	}
 }
+
+// statusLimits are unlike the defaults, to be found in /proc/<pid>/limits.
+var statusLimits = Limits{CPU: 7 * time.Second, AddressSpace: 700 << 20, FileSize: 3 << 20, OpenFiles: 61, Processes: 29}

@@ -45,18 +45,28 @@ func FindLauncher(log *slog.Logger) string {
 		log.Warn("sandbox: cannot tell where this binary is; skills start it as their launcher, more slowly", "err", err)
 		return ""
 	}
-	path := filepath.Join(filepath.Dir(exe), LauncherName)
-	if err := usable(path, os.Geteuid() == 0); err != nil {
+	// Resolved once: what was checked is what each run starts.
+	beside := filepath.Join(filepath.Dir(exe), LauncherName)
+	path, err := filepath.EvalSymlinks(beside)
+	if err == nil {
+		err = usable(path, os.Geteuid() == 0)
+	}
+	if err != nil {
 		log.Warn("sandbox: no usable launcher beside this binary; skills start this binary as their launcher, more slowly",
-			"launcher", path, "err", err)
+			"launcher", beside, "err", err)
 		return ""
 	}
 	return path
 }
 
-// usable reports why the skills' uid could not execute the launcher at
-// path. A root worker starts it as that uid, which owns nothing here: then
-// the file must be executable by others and every folder above it
+// usable reports why the launcher at path (without symbolic links) is not
+// to be used. It is the whole sandbox, started by path for every run: only
+// root or the worker's own uid may be able to replace it, so the file and
+// every folder above it must belong to one of them and be writable by no
+// one else (a sticky folder such as /tmp excepted: others cannot rename or
+// remove what they do not own). And the skills' uid must be able to
+// execute it: a root worker starts it as that uid, which owns nothing here,
+// so then the file must be executable by others and every folder above it
 // searchable by others, where the worker's own binary, re-executed through
 // /proc/self/exe, needs only the first. File modes only: an ACL could
 // still refuse, and each run would then fail saying so.
@@ -72,16 +82,19 @@ func usable(path string, asOthers bool) error {
 	if !info.Mode().IsRegular() || info.Mode().Perm()&exec == 0 {
 		return fmt.Errorf("%s: mode %s, not executable by the skills' uid: %w", path, info.Mode(), fs.ErrPermission)
 	}
-	if !asOthers {
-		return nil
+	if err := ownedSafely(path, info); err != nil {
+		return err
 	}
 	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
 		info, err := os.Stat(dir)
 		if err != nil {
 			return err
 		}
-		if info.Mode().Perm()&0o001 == 0 {
+		if asOthers && info.Mode().Perm()&0o001 == 0 {
 			return fmt.Errorf("%s: mode %s, not searchable by the skills' uid: %w", dir, info.Mode(), fs.ErrPermission)
+		}
+		if err := ownedSafely(dir, info); err != nil {
+			return err
 		}
 		if dir == filepath.Dir(dir) {
 			return nil

@@ -126,7 +126,9 @@ print(os.read(3, 4096).decode().strip())`},
 
 // Only stdio and ExtraFiles reach the skill: not the launcher's pipes, nor
 // a descriptor the worker holds without close-on-exec.
-func TestRunNoLeakedDescriptors(t *testing.T) {
+func TestRunNoLeakedDescriptors(t *testing.T) { eachLauncher(t, testRunNoLeakedDescriptors) }
+
+func testRunNoLeakedDescriptors(t *testing.T, launcher string) {
 	needPython(t)
 	leak, err := syscall.Open("/dev/null", syscall.O_RDONLY, 0)
 	if err != nil {
@@ -152,6 +154,7 @@ for fd in range(3, 1024):
 print(fds)`},
 		Dir:        skillDir(t),
 		ExtraFiles: []*os.File{w},
+		Launcher:   launcher,
 	})
 	if got := strings.TrimSpace(string(res.Stdout)); got != "[3]" {
 		t.Errorf("open descriptors %s, want [3] (the worker leaked %d)", got, leak)

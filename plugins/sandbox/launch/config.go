@@ -130,7 +130,14 @@ func decode(b []byte) (Config, error) {
 	c.Env = d.strings()
 	c.Limits = d.limits()
 	c.LastLimits = d.limits()
-	c.Landlock = d.uint() == 1
+	// Anything but 0 or 1 is refused, not read as "no Landlock".
+	switch d.uint() {
+	case 0:
+	case 1:
+		c.Landlock = true
+	default:
+		d.fail()
+	}
 	c.LandlockFlags = uint32(d.uint())
 	c.Seccomp = []byte(d.string())
 	if d.err == nil && len(d.b) > 0 {

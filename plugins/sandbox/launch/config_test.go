@@ -41,6 +41,23 @@ func TestConfigMalformed(t *testing.T) {
 	if _, err := decode(huge); err == nil {
 		t.Error("decoding an impossible length succeeded")
 	}
+	// The Landlock flag is 0 or 1: a 2 is no reason to skip Landlock.
+	var e encoder
+	e.string(version)
+	e.string("/bin/true")
+	for range 4 { // argv, env, limits, last limits
+		e.uint(0)
+	}
+	e.uint(2)
+	e.uint(0)
+	e.string("")
+	if c, err := decode(e.b); err == nil {
+		t.Errorf("decoding a Landlock flag of 2 succeeded: %+v", c)
+	}
+	e.b[len(e.b)-3] = 1
+	if c, err := decode(e.b); err != nil || !c.Landlock {
+		t.Errorf("decoding a Landlock flag of 1: %+v, %v", c, err)
+	}
 }
 
 func TestConfigOtherVersion(t *testing.T) {

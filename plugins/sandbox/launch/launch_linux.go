@@ -190,15 +190,12 @@ func restrictSelf(ruleset int, flags uint32) error {
 // loadSeccomp loads the filter the worker assembled on every thread of
 // the process (TSYNC). no_new_privs must already be set.
 func loadSeccomp(raw []byte) error {
-	if len(raw)%unix.SizeofSockFilter != 0 {
-		return fmt.Errorf("seccomp: filter of %d bytes is no whole number of instructions", len(raw))
+	fprog, err := sockFprog(raw)
+	if err != nil {
+		return err
 	}
-	// Copied into a slice of the type, for its alignment.
-	prog := make([]unix.SockFilter, len(raw)/unix.SizeofSockFilter)
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(&prog[0])), len(raw)), raw)
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
 	tid, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER,
-		unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))
+		unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(fprog)))
 	if errno != 0 {
 		return fmt.Errorf("seccomp: load filter: %w", errno)
 	}
@@ -206,6 +203,24 @@ func loadSeccomp(raw []byte) error {
 		return fmt.Errorf("seccomp: thread %d could not be synchronised", tid)
 	}
 	return nil
+}
+
+// sockFprog is raw as the kernel takes a filter. Its length is a uint16:
+// a longer program would be cut to its first instructions, not refused
+// (the kernel's own limit, BPF_MAXINSNS, is below it, but sees only the
+// cut length).
+func sockFprog(raw []byte) (*unix.SockFprog, error) {
+	n := len(raw) / unix.SizeofSockFilter
+	if len(raw)%unix.SizeofSockFilter != 0 || n == 0 {
+		return nil, fmt.Errorf("seccomp: filter of %d bytes is no whole number of instructions", len(raw))
+	}
+	if n > math.MaxUint16 {
+		return nil, fmt.Errorf("seccomp: filter of %d instructions is too long", n)
+	}
+	// Copied into a slice of the type, for its alignment.
+	prog := make([]unix.SockFilter, n)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&prog[0])), len(raw)), raw)
+	return &unix.SockFprog{Len: uint16(n), Filter: &prog[0]}, nil
 }
 
 // execve is an execve(2) ready to be made without allocating.

@@ -48,18 +48,30 @@ BLOCKED_MODULES = frozenset({
 BLOCKED_EVENTS = frozenset({
     "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
     "os.forkpty", "os.kill", "os.killpg", "os.startfile",
-    "_winapi.CreateProcess",
+    # Windows: a process's handle, then ending it (os.kill's equivalent).
+    "_winapi.CreateProcess", "_winapi.OpenProcess", "_winapi.TerminateProcess",
 })
 BLOCKED_EVENT_PREFIXES = ("socket.", "ctypes.", "subprocess.")
 
 
-def blocked(name):
-    """Whether module name, or a package it is in, is refused."""
-    while name:
-        if name in BLOCKED_MODULES:
+def make_blocked(modules, str=str, type=type):
+    """blocked(name): whether module name, or a package it is in, is
+    refused. A name that is not exactly a str is refused: a subclass could
+    hash or split itself so as to match nothing. What it uses is bound here,
+    not looked up in globals or builtins that the skill can rebind."""
+
+    def blocked(name):
+        if type(name) is not str:
             return True
-        name = name.rpartition(".")[0]
-    return False
+        while name:
+            if name in modules:
+                return True
+            name = name.rpartition(".")[0]
+        return False
+    return blocked
+
+
+blocked = make_blocked(BLOCKED_MODULES)
 
 
 def refusal(what):
@@ -119,17 +131,29 @@ def guard_os(os):
             setattr(os, name, refuse(name))
 
 
-def audit(event, args):
+def make_audit(modules, events, prefixes, why, ImportError=ImportError, PermissionError=PermissionError,
+               repr=repr, str=str, type=type):
     """The backstop, at the C level: an audit hook cannot be removed, so this
     holds when the skill empties sys.meta_path, replaces __import__, reloads
-    os or calls posix.system."""
-    if event == "import":
-        # Raised by every import statement and __import__ that loads
-        # something new, finders or not.
-        if blocked(args[0]):
-            raise refused_import(args[0])
-    elif event in BLOCKED_EVENTS or event.startswith(BLOCKED_EVENT_PREFIXES):
-        raise PermissionError(refusal(event))
+    os or calls posix.system. Everything it uses is its own, bound here: the
+    module's globals are in reach of the skill (os.system.__globals__), and
+    a hook that looked up blocked or BLOCKED_EVENTS there could be emptied.
+    Nothing of the skill's runs inside it."""
+    blocked = make_blocked(modules)  # a copy no other object refers to
+
+    def audit(event, args):
+        if event == "import":
+            # Raised by every import statement and __import__ that loads
+            # something new, finders or not, and by the creation of a C
+            # module from a file.
+            name = args[0]
+            if blocked(name):
+                if type(name) is not str:
+                    raise ImportError("import of a module named by a str subclass is blocked: " + why)
+                raise ImportError("import of " + repr(name) + " is blocked: " + why, name=name)
+        elif event in events or event.startswith(prefixes):
+            raise PermissionError(event + " is blocked: " + why)
+    return audit
 
 
 def main():
@@ -153,7 +177,7 @@ def main():
     sys.meta_path.insert(0, Refuser())
     guard_native_modules(_imp)
     guard_os(os)
-    sys.addaudithook(audit)
+    sys.addaudithook(make_audit(BLOCKED_MODULES, BLOCKED_EVENTS, BLOCKED_EVENT_PREFIXES, WHY))
 
     # As `python3 skill.py args...` would have them.
     sys.argv = [skill] + sys.argv[2:]

@@ -17,7 +17,10 @@
 //   - through an audit hook, which Python code cannot remove, the same
 //     process, socket and ctypes operations at the C level, however the
 //     skill reached them (posix.system, an emptied sys.meta_path, a
-//     reloaded os).
+//     reloaded os, a module name that is a str subclass), and on Windows
+//     _winapi's OpenProcess and TerminateProcess (os.kill's equivalent).
+//     The hook keeps what it checks in its own closure, not in the guard's
+//     module globals, which the skill can reach (os.system.__globals__).
 //
 // select and selectors are allowed: they reach nothing new, and the broker
 // channel (an inherited descriptor the skill reads and writes with os.read

@@ -50,6 +50,23 @@ func guarded(t *testing.T, script string, args ...string) sandbox.Spec {
 		Timeout: 30 * time.Second}
 }
 
+// emptyGuardGlobals rebinds, in the guard's own module, every name its
+// first hooks and its audit hook could look up.
+const emptyGuardGlobals = `g = os.system.__globals__
+g["BLOCKED_MODULES"] = g["BLOCKED_EVENTS"] = frozenset()
+g["BLOCKED_EVENT_PREFIXES"] = ("\0",)
+g["blocked"] = lambda name: False
+`
+
+// strSubclass is a str that no set of names finds.
+const strSubclass = `class S(str):
+    def __hash__(self): return 12345
+    def __eq__(self, other): return str.__eq__(self, other)
+    def rpartition(self, sep):
+        a, b, c = str.rpartition(self, sep)
+        return S(a), b, S(c)
+`
+
 // The ways out the guard is there to close, and the cheap ways around its
 // first hooks: each fails with a message that names what was refused, and
 // the code after it never runs.
@@ -78,6 +95,19 @@ func TestRefuses(t *testing.T) {
 			"util.module_from_spec(util.spec_from_file_location('x._ctypes', so))", "import of 'x._ctypes' is blocked"},
 		"skill's own subprocess.py":  {"import subprocess", "import of 'subprocess' is blocked"},
 		"socket past every importer": {"import sys; sys.modules.pop('socket', None); sys.meta_path.clear(); __import__('_socket')", "import of '_socket' is blocked"},
+		// The guard's module globals are in reach (os.system.__globals__):
+		// emptying them must not empty the audit hook.
+		"guard's globals emptied, posix.system": {"import os, posix\n" + emptyGuardGlobals + "posix.system('true')", "os.system is blocked"},
+		"guard's globals emptied, import":       {"import os, sys\n" + emptyGuardGlobals + "sys.meta_path.pop(0)\nimport socket", "import of 'socket' is blocked"},
+		// A str subclass that hashes unlike the name it spells matched no
+		// refused name, and loaded _posixsubprocess, whose fork_exec raises
+		// no audit event.
+		"str subclass as the name": {strSubclass + "__import__(S('_posixsubprocess'))", "is blocked"},
+		"str subclass, globals emptied": {"import os\n" + emptyGuardGlobals + strSubclass + "__import__(S('_posixsubprocess'))",
+			"import of a module named by a str subclass is blocked"},
+		// Windows: os.kill's equivalent through _winapi (raised by hand here).
+		"_winapi.TerminateProcess": {"import sys; sys.audit('_winapi.TerminateProcess', 0, 1)", "_winapi.TerminateProcess is blocked"},
+		"_winapi.OpenProcess":      {"import sys; sys.audit('_winapi.OpenProcess', 1, 1)", "_winapi.OpenProcess is blocked"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
