@@ -91,7 +91,7 @@ func TestTaskAndResultBatches(t *testing.T) {
 			if len(got) != 2 || got[0].TaskID == got[1].TaskID {
 				t.Fatalf("max=2 handed out %+v, want two of %v", got, mine)
 			}
-			// Oldest first: by creation, then by id.
+			// Oldest first, and a plan's tasks by their place in it.
 			var queued []domain.Task
 			if err := e.d.Store().View(context.Background(), func(tx store.Tx) (err error) {
 				queued, err = tx.GetTasks(mine)
@@ -101,7 +101,7 @@ func TestTaskAndResultBatches(t *testing.T) {
 			}
 			sort.Slice(queued, func(i, j int) bool {
 				a, b := queued[i], queued[j]
-				return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID
+				return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ActionIndex < b.ActionIndex
 			})
 			taken, left := []string{got[0].TaskID, got[1].TaskID}, queued[2].ID
 			if taken[0] != queued[0].ID || taken[1] != queued[1].ID {

@@ -23,7 +23,7 @@ import (
 // once, and has no arrays.)
 func (d *Dialect) claimTasks() string {
 	pick := `SELECT id FROM tasks WHERE worker_id = $1 AND status = '` + string(domain.TaskQueued) + `'
-			ORDER BY created_at, id LIMIT $4` + d.LockRow + d.SkipLocked
+			ORDER BY ` + queueOrder + ` LIMIT $4` + d.LockRow + d.SkipLocked
 	which := `id IN (` + pick + `)`
 	if d.Name == "postgres" {
 		which = `id = ANY(ARRAY(` + pick + `))`
@@ -56,12 +56,25 @@ func (db *DB) ClaimTasks(ctx context.Context, workerID string, n int, now, lease
 	return tasks, moved, nil
 }
 
-// oldestFirst puts claimed tasks back in queue order: RETURNING follows
-// no ORDER BY.
+// queueOrder is the order tasks are handed out in: oldest first, and the
+// tasks of one plan (queued in one instant) by their place in it, so that
+// a worker runs a plan's actions in the order the plan gives.
+const queueOrder = `created_at, plan_id, action_index, id`
+
+// oldestFirst puts claimed tasks back in queueOrder: RETURNING follows no
+// ORDER BY.
 func oldestFirst(tasks []domain.Task) {
 	sort.Slice(tasks, func(i, j int) bool {
 		a, b := tasks[i], tasks[j]
-		return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID
+		switch {
+		case !a.CreatedAt.Equal(b.CreatedAt):
+			return a.CreatedAt.Before(b.CreatedAt)
+		case a.PlanID != b.PlanID:
+			return a.PlanID < b.PlanID
+		case a.ActionIndex != b.ActionIndex:
+			return a.ActionIndex < b.ActionIndex
+		}
+		return a.ID < b.ID
 	})
 }
 
@@ -106,7 +119,7 @@ func (t *tx) claimInOne(workerID string, n int, now, leaseUntil time.Time, actor
 		a AS (INSERT INTO audit_log (`+auditCols+`)
 			SELECT $3, $5, $6, $7, $8, 'task.start', c.id, '`+string(domain.OutcomeOK)+`', '',
 				json_build_object('action', c.plugin || ' ' || c.action, 'plan', c.plan_id, 'target', c.target)::text
-			FROM c ORDER BY c.created_at, c.id)
+			FROM c ORDER BY c.created_at, c.plan_id, c.action_index, c.id)
 		SELECT c.*, c.plan_id IN (SELECT id FROM p) FROM c`,
 		workerID, ms(leaseUntil), ms(now), max(n, 1),
 		string(actor.Kind), actor.UserID, actor.Name, string(actor.Role))

@@ -221,6 +221,6 @@ func anys(ss []string) []any {
 
 // OpenTasks lists a worker's tasks that have not ended.
 func (t *tx) OpenTasks(workerID string) ([]domain.Task, error) {
-	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE worker_id = $1 AND status IN ($2, $3) ORDER BY created_at, id`+t.d.LockRow,
+	return t.tasks(`SELECT `+taskCols+` FROM tasks WHERE worker_id = $1 AND status IN ($2, $3) ORDER BY `+queueOrder+t.d.LockRow,
 		workerID, string(domain.TaskQueued), string(domain.TaskRunning))
 }

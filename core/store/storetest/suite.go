@@ -453,9 +453,11 @@ func testClaimOnce(t *testing.T, s store.Store, _ *sql.DB) {
 		if err := tx.CreatePlan(&p); err != nil {
 			return err
 		}
+		// An approval queues a plan's tasks in one instant, under random
+		// ids: they must still go out in the plan's order.
 		for i := 0; i < 5; i++ {
 			task := domain.Task{PlanID: p.ID, ActionIndex: i, WorkerID: "w1", Plugin: "docker", Action: "restart",
-				Target: "web", Status: domain.TaskQueued, CreatedAt: t0.Add(time.Duration(i) * time.Second)}
+				Target: "web", Status: domain.TaskQueued, CreatedAt: t0}
 			if err := tx.CreateTask(&task); err != nil {
 				return err
 			}
