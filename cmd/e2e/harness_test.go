@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 	}
 	for _, name := range []string{"wingmand", "wingctl", "wingworker", "wingsandbox"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "../"+name)
+		// Built as `make build` builds them (static), so that what the
+		// tests and benchmarks measure is what ships.
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n", name, err)

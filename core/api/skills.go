@@ -33,7 +33,7 @@ type Skills interface {
 	// refused when the skill is sandboxed, lacks the action, or has a
 	// wider blast radius than the action claims. Actions of other plugins
 	// pass.
-	CheckAction(ctx context.Context, a domain.Action) error
+	CheckAction(tx store.Tx, a domain.Action) error
 }
 
 // skills returns the configured Skills, or an error when wingmand runs

@@ -47,7 +47,7 @@ func (f *fakeSkills) Verify(context.Context, string) ([]domain.SkillVerification
 func (f *fakeSkills) Bundles(context.Context) ([]domain.SkillBundle, error) {
 	return []domain.SkillBundle{{ID: "restart", Files: map[string][]byte{"skill.py": []byte("print()")}}}, nil
 }
-func (f *fakeSkills) CheckAction(_ context.Context, a domain.Action) error {
+func (f *fakeSkills) CheckAction(_ store.Tx, a domain.Action) error {
 	if a.Plugin == "inventory" {
 		return fmt.Errorf("skill inventory is sandboxed: %w", domain.ErrPolicy)
 	}

@@ -17,7 +17,7 @@ import (
 // together.
 func (s *Service) Propose(tx store.Tx, b *events.Batch, author domain.Principal, p *domain.Plan) error {
 	now := s.Now()
-	req, err := s.requirements(p.Actions)
+	req, err := s.requirements(tx, p.Actions)
 	if err != nil {
 		if aerr := audit(tx, author, now, "plan.propose", p.IncidentID, domain.OutcomeRefused, err.Error(),
 			map[string]any{"title": p.Title}); aerr != nil {
@@ -42,10 +42,10 @@ func (s *Service) Propose(tx store.Tx, b *events.Batch, author domain.Principal,
 }
 
 // requirements vets the actions, then asks policy what they need.
-func (s *Service) requirements(actions []domain.Action) (policy.Requirements, error) {
+func (s *Service) requirements(tx store.Tx, actions []domain.Action) (policy.Requirements, error) {
 	if s.CheckAction != nil {
 		for i, a := range actions {
-			if err := s.CheckAction(a); err != nil {
+			if err := s.CheckAction(tx, a); err != nil {
 				return policy.Requirements{}, fmt.Errorf("action %d (%s.%s): %w", i, a.Plugin, a.Action, err)
 			}
 		}

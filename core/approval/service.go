@@ -31,7 +31,8 @@ type Service struct {
 	// CheckAction, when set, vets every action of a proposed plan before
 	// policy does: the skills wiring refuses the actions of sandboxed
 	// skills there, whoever proposes the plan.
-	CheckAction func(domain.Action) error
+	// It reads through the proposing transaction.
+	CheckAction func(store.Tx, domain.Action) error
 }
 
 // update runs fn in a transaction and announces its changes after commit.

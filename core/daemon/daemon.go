@@ -209,7 +209,7 @@ func New(ctx context.Context, cfg config.Daemon, log *slog.Logger, version strin
 		Dashboards: dash, DashboardLimits: o.dashLimits, Skills: skills,
 	})
 	if skills != nil {
-		d.approval.CheckAction = checkSkillAction(skills)
+		d.approval.CheckAction = skills.CheckAction
 		d.skills, d.skillsAuto = skills, o.skillsAuto
 	}
 	if authn.OIDC != nil {

@@ -10,25 +10,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/wingman-dev/wingman/core/api"
 	"github.com/wingman-dev/wingman/core/domain"
 	"github.com/wingman-dev/wingman/core/store"
 )
-
-// skillCheckTimeout bounds CheckAction's read of the installed skills.
-const skillCheckTimeout = 10 * time.Second
-
-// checkSkillAction adapts sk.CheckAction to approval's hook, which runs
-// inside the proposing transaction and has no context to pass: the read
-// gets one of its own, bounded, so that a read waiting for a database
-// connection cannot hold that transaction open for long.
-func checkSkillAction(sk api.Skills) func(domain.Action) error {
-	return func(a domain.Action) error {
-		ctx, cancel := context.WithTimeout(context.Background(), skillCheckTimeout)
-		defer cancel()
-		return sk.CheckAction(ctx, a)
-	}
-}
 
 // autoUpdateSkills updates every installed marketplace skill each
 // skillsAuto (PLUGIN_AUTO_UPDATE), as the system, with the same checks as

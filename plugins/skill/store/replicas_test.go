@@ -105,7 +105,7 @@ func TestReplicasShareOneSet(t *testing.T) {
 		if bundles, err := s.Bundles(ctx); err != nil || len(bundles) != 1 || bundles[0].ID != "docker-inventory" {
 			t.Errorf("%s served a tampered skill: %+v, %v", name, bundles, err)
 		}
-		if err := s.CheckAction(ctx, domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
+		if err := checkAction(t, s, domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
 			t.Errorf("%s.CheckAction of a tampered skill = %v", name, err)
 		}
 	}

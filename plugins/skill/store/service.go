@@ -276,8 +276,8 @@ func (s *Service) Bundles(ctx context.Context) ([]domain.SkillBundle, error) {
 // CheckAction vets a plan's action that names an installed skill: the
 // skill must not be sandboxed, must offer the action, and the action may
 // not claim a smaller blast radius than the skill's manifest.
-func (s *Service) CheckAction(ctx context.Context, a domain.Action) error {
-	in, err := s.Store.Get(ctx, a.Plugin)
+func (s *Service) CheckAction(tx corestore.Tx, a domain.Action) error {
+	in, err := s.Store.GetIn(tx, a.Plugin)
 	if errors.Is(err, ErrNotInstalled) {
 		return nil // not a skill: a built-in plugin, checked by its worker
 	}

@@ -146,15 +146,22 @@ func (s *Store) admit(b bundle.Bundle, src trust.Source, id, where string, at ti
 
 // Get returns the installed skill id: the marketplace's, else the local
 // one.
-func (s *Store) Get(ctx context.Context, id string) (Installed, error) {
+func (s *Store) Get(ctx context.Context, id string) (in Installed, err error) {
+	err = s.db.View(ctx, func(tx corestore.Tx) error {
+		in, err = s.GetIn(tx, id)
+		return err
+	})
+	return in, err
+}
+
+// GetIn is Get inside the caller's transaction: a check made while a plan
+// is proposed reads through the proposing transaction rather than wait
+// for a second connection.
+func (s *Store) GetIn(tx corestore.Tx, id string) (Installed, error) {
 	if !marketplace.ValidID(id) {
 		return Installed{}, fmt.Errorf("%w: %q is not a skill id", ErrNotInstalled, id)
 	}
-	var row domain.StoredSkill
-	err := s.db.View(ctx, func(tx corestore.Tx) (err error) {
-		row, err = tx.GetSkill(id, false)
-		return err
-	})
+	row, err := tx.GetSkill(id, false)
 	switch {
 	case err == nil:
 		return s.fromRow(row)

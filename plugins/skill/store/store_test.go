@@ -132,7 +132,7 @@ func TestInstallListVerifyRemove(t *testing.T) {
 	if bundles, _ := s.Bundles(ctx); len(bundles) != 1 || bundles[0].ID != "docker-inventory" {
 		t.Errorf("a tampered skill was served to workers: %d bundles", len(bundles))
 	}
-	if err := s.CheckAction(ctx, domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
+	if err := checkAction(t, s, domain.Action{Plugin: "container-restart", Action: "restart"}); !errors.Is(err, domain.ErrPolicy) {
 		t.Errorf("CheckAction of a tampered skill = %v", err)
 	}
 
@@ -216,6 +216,20 @@ func TestUpdateAndRollback(t *testing.T) {
 	}
 }
 
+// checkAction runs CheckAction as a proposal does: inside its write
+// transaction, on its one connection.
+func checkAction(t *testing.T, s *Service, a domain.Action) error {
+	t.Helper()
+	var got error
+	if err := s.Store.db.Update(context.Background(), func(tx corestore.Tx) error {
+		got = s.CheckAction(tx, a)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func TestCheckAction(t *testing.T) {
 	ctx := context.Background()
 	s := newService(t, skilltest.Serve(t))
@@ -238,7 +252,7 @@ func TestCheckAction(t *testing.T) {
 			BlastRadius: domain.BlastRadius{MutatesState: true, Reversible: true}}, domain.ErrInvalid},
 	}
 	for _, tt := range tests {
-		if err := s.CheckAction(ctx, tt.a); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+		if err := checkAction(t, s, tt.a); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("CheckAction(%+v) = %v, want %v", tt.a, err, tt.want)
 		}
 	}
