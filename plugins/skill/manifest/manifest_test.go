@@ -100,3 +100,12 @@ func TestCheckPath(t *testing.T) {
 		}
 	}
 }
+
+// The embedded schema uses only keywords the validator implements; an
+// edit that adds another fails here rather than at a worker's first
+// manifest.
+func TestSchemaCompiles(t *testing.T) {
+	if _, err := compiled(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -15,31 +15,23 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/wingman-dev/wingman/plugins/skill/manifest/internal/schema"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/mod/semver"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 //go:embed schema.json
 var schemaJSON []byte
 
-const schemaURL = "https://wingman.dev/schemas/skill-manifest.json"
-
-var printer = message.NewPrinter(language.English)
-
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+// compiled is the manifest's schema, compiled at the first Parse rather
+// than at init, so that a process that never reads a manifest pays
+// nothing for it.
+var compiled = sync.OnceValues(func() (*schema.Schema, error) {
+	s, err := schema.Compile(schemaJSON)
 	if err != nil {
 		return nil, fmt.Errorf("manifest schema: %w", err)
 	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource(schemaURL, doc); err != nil {
-		return nil, fmt.Errorf("manifest schema: %w", err)
-	}
-	return c.Compile(schemaURL)
+	return s, nil
 })
 
 // Problem is one thing wrong in a manifest: where (a path such as
@@ -89,21 +81,19 @@ func Parse(data []byte, file string) (*Manifest, error) {
 	if err != nil {
 		return nil, &Error{File: file, Problems: []Problem{{Reason: "not a mapping of plain values: " + err.Error()}}}
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
+	var inst any
+	if err := json.Unmarshal(raw, &inst); err != nil {
 		return nil, fmt.Errorf("manifest %s: %w", file, err)
 	}
-	schema, err := compiled()
+	sch, err := compiled()
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.Validate(inst); err != nil {
-		var ve *jsonschema.ValidationError
-		if !errors.As(err, &ve) {
-			return nil, fmt.Errorf("manifest %s: %w", file, err)
+	if vs := sch.Validate(inst); len(vs) > 0 {
+		probs := make([]Problem, len(vs))
+		for i, v := range vs {
+			probs[i] = Problem{Field: v.Path, Reason: v.Reason}
 		}
-		var probs []Problem
-		leaves(ve, &probs)
 		return nil, &Error{File: file, Problems: probs}
 	}
 	var m Manifest
@@ -116,29 +106,6 @@ func Parse(data []byte, file string) (*Manifest, error) {
 		return nil, &Error{File: file, Problems: probs}
 	}
 	return &m, nil
-}
-
-// leaves collects the innermost failures, which say what is wrong, not
-// that a parent failed because of them.
-func leaves(e *jsonschema.ValidationError, out *[]Problem) {
-	if len(e.Causes) > 0 {
-		for _, c := range e.Causes {
-			leaves(c, out)
-		}
-		return
-	}
-	var b strings.Builder
-	for _, tok := range e.InstanceLocation {
-		if _, err := strconv.Atoi(tok); err == nil {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(".")
-		}
-		b.WriteString(tok)
-	}
-	*out = append(*out, Problem{Field: b.String(), Reason: e.ErrorKind.LocalizedString(printer)})
 }
 
 // check applies the rules the schema cannot state.
