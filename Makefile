@@ -42,13 +42,14 @@ $(STATICCHECK):
 bench:
 	$(GO) test ./core/api -run '^$$' -bench 'Ingest|Approve' -benchtime 300x
 	$(GO) test ./cmd/e2e -run '^$$' -bench WingctlApprove -benchtime 200x
-	$(GO) test ./core/daemon -run '^$$' -bench ApprovalToTaskStart -benchtime 300x
-	$(GO) test ./core/daemon -run '^$$' -bench QueueThroughput -benchtime 5000x
+	$(GO) test ./core/daemon -run '^$$' -bench ApprovalToTaskStart -benchtime 1000x -count 3
+	$(GO) test ./core/daemon -run '^$$' -bench QueueThroughput -benchtime 20000x -count 5
 	$(GO) test ./cmd/e2e -run '^$$' -bench WorkerIdle -benchtime 1x
 	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineReconnect -benchtime 1x
 	$(GO) test ./cmd/e2e -run '^$$' -bench OfflineDrain100 -benchtime 1x
 	$(GO) test ./core/api -run '^$$' -bench DashboardRender1MHistory -benchtime 300x
 	$(GO) test ./tui/views -run '^$$' -bench DashboardView
+	$(GO) test ./plugins/sandbox -run '^$$' -bench Startup -benchtime 200x -count 3
 
 clean:
 	rm -rf $(BIN)
