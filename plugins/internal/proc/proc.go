@@ -82,7 +82,7 @@ func Run(ctx context.Context, s Spec) error {
 	cmd := &exec.Cmd{
 		Path:        s.Path,
 		Args:        s.Args,
-		Env:         environ(home, s.Env),
+		Env:         Environ(home, s.Env),
 		Dir:         work,
 		SysProcAttr: groupAttr(),
 	}
@@ -168,8 +168,9 @@ func Run(ctx context.Context, s Spec) error {
 	return err
 }
 
-// environ is the child's whole environment.
-func environ(home string, extra map[string]string) []string {
+// Environ is a child's whole environment: PATH, HOME and LANG, then
+// extra, and nothing of the parent's.
+func Environ(home string, extra map[string]string) []string {
 	env := map[string]string{"PATH": SafePath, "HOME": home, "LANG": "C.UTF-8"}
 	for k, v := range extra {
 		env[k] = v

@@ -39,9 +39,9 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
-	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -154,19 +154,17 @@ func orDefault[T int | time.Duration](v, def T) T {
 	return v
 }
 
-// environ is the skill's whole environment, as the sandbox gives it.
+// environ is the skill's whole environment, as the sandbox gives it: the
+// caller's extra may not move PATH or HOME.
 func environ(extra map[string]string, scratch string) []string {
-	env := map[string]string{"LANG": "C.UTF-8"}
-	for k, v := range extra {
-		env[k] = v
+	env := maps.Clone(extra)
+	delete(env, "PATH")
+	delete(env, "HOME")
+	if env == nil {
+		env = map[string]string{}
 	}
-	env["PATH"], env["HOME"], env["TMPDIR"] = proc.SafePath, scratch, scratch
-	out := make([]string, 0, len(env))
-	for k, v := range env {
-		out = append(out, k+"="+v)
-	}
-	slices.Sort(out)
-	return out
+	env["TMPDIR"] = scratch
+	return proc.Environ(scratch, env)
 }
 
 // capped keeps the first max bytes written to it and drops the rest while
