@@ -185,6 +185,11 @@ type Tx interface {
 	// PutSkill stores s, replacing the skill of the same id if there is
 	// one.
 	PutSkill(s domain.StoredSkill) error
+	// AddSkill stores s as a first install: domain.ErrConflict when a
+	// skill of its id is there, as it may be when another transaction put
+	// it after this one found none (a lock has no row to hold then). The
+	// transaction stays usable.
+	AddSkill(s domain.StoredSkill) error
 	// DeleteSkill removes an installed marketplace skill.
 	DeleteSkill(id string) error
 }

@@ -64,6 +64,14 @@ func (t *tx) PutSkill(s domain.StoredSkill) error {
 	return nil
 }
 
+// AddSkill inserts s, or fails with domain.ErrConflict when its id is
+// taken.
+func (t *tx) AddSkill(s domain.StoredSkill) error {
+	res, err := t.exec(`INSERT INTO skills (`+skillCols+`) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+		s.ID, s.Version, s.Files, ms(s.InstalledAt))
+	return inserted(res, err, "skill "+s.ID)
+}
+
 // DeleteSkill removes one skill.
 func (t *tx) DeleteSkill(id string) error {
 	res, err := t.exec(`DELETE FROM skills WHERE id = $1`, id)

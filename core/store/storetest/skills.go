@@ -66,6 +66,17 @@ func testSkills(t *testing.T, s store.Store, _ *sql.DB) {
 		same(list[1], restart)
 		return nil
 	})
+	// A first install of an id already there is a conflict, which leaves
+	// the transaction usable and the row as it was.
+	update(t, s, func(tx store.Tx) error {
+		wantErr(t, tx.AddSkill(domain.StoredSkill{ID: "restart", Version: "0.9.0", Files: []byte(`{}`), InstalledAt: t0}), domain.ErrConflict)
+		got, err := tx.GetSkill("restart", true)
+		if err != nil {
+			return err
+		}
+		same(got, restart)
+		return nil
+	})
 	update(t, s, func(tx store.Tx) error {
 		if err := tx.DeleteSkill("inventory"); err != nil {
 			return err

@@ -81,6 +81,10 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w: %w", domain.ErrPolicy, err)
 	case errors.Is(err, ErrRollback), errors.Is(err, ErrTaken):
 		return fmt.Errorf("%w: %w", domain.ErrConflict, err)
+	case errors.Is(err, errDatabase):
+		// Not the registry's timeout, and not the client's to read: the
+		// API answers an internal error and logs this one.
+		return err
 	}
 	var ne interface{ Timeout() bool }
 	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {

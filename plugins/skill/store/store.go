@@ -50,6 +50,10 @@ var (
 // other errors of a read, says nothing about the skill.
 var errDatabase = errors.New("skills store")
 
+// errAdded is an install's first write finding the skill added by
+// another transaction since it looked.
+var errAdded = fmt.Errorf("%w: the skill was installed meanwhile", errDatabase)
+
 // Store is the installed skills. It is safe for concurrent use, and any
 // number of Stores, in as many replicas, may share one database.
 type Store struct {
@@ -83,6 +87,12 @@ func Open(db corestore.Store, root string, keys *signature.Keyring) (*Store, err
 	return &Store{db: db, local: local, keys: keys}, nil
 }
 
+// maxStored bounds a row's encoded files: a bundle at its caps, in
+// base64, with its names (200 characters at most, each escaped to 6 at
+// worst, as \u003c). A larger row was not written by an install and is
+// refused before it is decoded.
+const maxStored = (bundle.MaxTotalSize+2)/3*4 + bundle.MaxFiles*2048
+
 // encode is how a skill's files are kept in the database: a JSON object
 // from each path to its content.
 func encode(b bundle.Bundle) ([]byte, error) {
@@ -97,6 +107,10 @@ func encode(b bundle.Bundle) ([]byte, error) {
 // Whoever can write to the database must not get a skill past the checks
 // that an install runs, so the row is trusted no more than the registry.
 func (s *Store) fromRow(row domain.StoredSkill) (Installed, error) {
+	if len(row.Files) > maxStored {
+		return Installed{}, fmt.Errorf("%w: skill %s: its stored files take %d bytes, more than an install ever stores (%d)",
+			trust.ErrRefused, row.ID, len(row.Files), maxStored)
+	}
 	var files map[string][]byte
 	if err := json.Unmarshal(row.Files, &files); err != nil {
 		return Installed{}, fmt.Errorf("%w: skill %s: its stored files do not decode: %w", trust.ErrRefused, row.ID, err)
@@ -147,11 +161,15 @@ func (s *Store) admit(b bundle.Bundle, src trust.Source, id, where string, at ti
 // Get returns the installed skill id: the marketplace's, else the local
 // one.
 func (s *Store) Get(ctx context.Context, id string) (in Installed, err error) {
+	var inner error
 	err = s.db.View(ctx, func(tx corestore.Tx) error {
-		in, err = s.GetIn(tx, id)
-		return err
+		in, inner = s.GetIn(tx, id)
+		return nil
 	})
-	return in, err
+	if err != nil {
+		return Installed{}, fmt.Errorf("%w: %w", errDatabase, err)
+	}
+	return in, inner
 }
 
 // GetIn is Get inside the caller's transaction: a check made while a plan
@@ -242,13 +260,17 @@ func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Insta
 	var in Installed
 	previous := ""
 	// The installed row stays locked from the version check to the write,
-	// so two replicas installing at once cannot both pass the check.
-	err = s.db.Update(ctx, func(tx corestore.Tx) error {
+	// so two replicas installing at once cannot both pass the check. A
+	// first install has no row to lock: it only adds one, and when another
+	// replica added it meanwhile, runs again against that row.
+	install := func(tx corestore.Tx) error {
+		in, previous = Installed{}, ""
 		row, err := tx.GetSkill(m.ID, true)
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return fmt.Errorf("%w: %w", errDatabase, err)
 		}
-		if err == nil {
+		found := err == nil
+		if found {
 			old, err := s.fromRow(row)
 			if err == nil { // a broken one has no version to keep
 				previous = old.Manifest.Version
@@ -267,8 +289,34 @@ func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Insta
 		// gives the same time.
 		at := time.Now().UTC().Truncate(time.Millisecond)
 		in = Installed{Admitted: a, Bundle: b, InstalledAt: at}
-		return tx.PutSkill(domain.StoredSkill{ID: m.ID, Version: m.Version, Files: files, InstalledAt: at})
-	})
+		row = domain.StoredSkill{ID: m.ID, Version: m.Version, Files: files, InstalledAt: at}
+		if !found {
+			if err := tx.AddSkill(row); err != nil {
+				if errors.Is(err, domain.ErrConflict) {
+					return errAdded
+				}
+				return fmt.Errorf("%w: %w", errDatabase, err)
+			}
+			return nil
+		}
+		if err := tx.PutSkill(row); err != nil {
+			return fmt.Errorf("%w: %w", errDatabase, err)
+		}
+		return nil
+	}
+	for range 3 {
+		var inner error
+		err = s.db.Update(ctx, func(tx corestore.Tx) error {
+			inner = install(tx)
+			return inner
+		})
+		if err != nil && inner == nil { // the transaction's begin or commit
+			err = fmt.Errorf("%w: %w", errDatabase, err)
+		}
+		if !errors.Is(err, errAdded) {
+			break
+		}
+	}
 	if err != nil {
 		return Installed{}, previous, err
 	}

@@ -16,9 +16,9 @@ type pattern struct {
 
 // goEscapes are the escapes Go's regexp reads otherwise than ECMA-262,
 // JSON Schema's regex dialect: \s and \S are ASCII in Go and Unicode in
-// ECMA-262; \p, \P, \A, \z and \Q are Go syntax, where ECMA-262 (without
-// its u flag) reads the letter itself.
-const goEscapes = "sSpPAzQ"
+// ECMA-262; \p, \P, \A, \z and \Q are Go syntax, and \a is BEL in Go,
+// where ECMA-262 (without its u flag) reads the letter itself.
+const goEscapes = "sSpPAzQa"
 
 // compilePattern compiles src, written in ECMA-262's dialect, with Go's
 // regexp. The two agree on the plain syntax schemas use (literals,

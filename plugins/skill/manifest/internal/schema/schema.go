@@ -186,16 +186,65 @@ func missing(obj map[string]any, required []string) []string {
 	return out
 }
 
-// duplicate finds the first two equal items of arr.
+// duplicate finds two equal items of arr: the first item equal to an
+// earlier one, and that one. Items are compared by a canonical encoding,
+// in one pass: comparing every pair would let a manifest of a few
+// megabytes with a long permissions list hold a CPU for hours.
 func duplicate(arr []any) (i, j int, ok bool) {
-	for i = range arr {
-		for j = i + 1; j < len(arr); j++ {
-			if reflect.DeepEqual(arr[i], arr[j]) {
-				return i, j, true
-			}
+	seen := make(map[string]int, len(arr))
+	var b strings.Builder
+	for j, item := range arr {
+		b.Reset()
+		canonical(&b, item)
+		if i, ok := seen[b.String()]; ok {
+			return i, j, true
 		}
+		seen[b.String()] = j
 	}
 	return 0, 0, false
+}
+
+// canonical writes v so that two decoded JSON values are written alike
+// exactly when they are equal as JSON Schema compares them: numbers by
+// value (-0 as 0), objects whatever their key order.
+func canonical(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteByte('n')
+	case bool:
+		if v {
+			b.WriteByte('t')
+		} else {
+			b.WriteByte('f')
+		}
+	case float64:
+		if v == 0 {
+			v = 0 // -0 equals 0
+		}
+		b.WriteByte('d')
+		b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+	case string:
+		b.WriteString(strconv.Quote(v))
+	case []any:
+		b.WriteByte('[')
+		for _, item := range v {
+			canonical(b, item)
+			b.WriteByte(',')
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		b.WriteByte('{')
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			b.WriteString(strconv.Quote(k))
+			b.WriteByte(':')
+			canonical(b, v[k])
+			b.WriteByte(',')
+		}
+		b.WriteByte('}')
+	default:
+		// Not a decoded JSON value: equal only to an identical one.
+		fmt.Fprintf(b, "?%T%#v", v, v)
+	}
 }
 
 // join extends the path at with the property name.
