@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -13,6 +14,9 @@ import (
 // chunk and returns those not seen before.
 func (t *tx) MarkEnvelopes(workerID string, ids []string, pt domain.PayloadType, at time.Time) (map[string]bool, error) {
 	const cols = 4
+	// In id order, so that a resend racing the original takes the same
+	// unique-key locks in the same order instead of deadlocking.
+	ids = slices.Sorted(slices.Values(ids))
 	fresh := make(map[string]bool, len(ids))
 	for start := 0; start < len(ids); start += rowsPerStatement {
 		chunk := ids[start:min(start+rowsPerStatement, len(ids))]

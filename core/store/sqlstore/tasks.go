@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/wingman-dev/wingman/core/domain"
@@ -90,6 +92,10 @@ func (t *tx) GetTasks(ids []string) ([]domain.Task, error) {
 // statement per chunk, and returns the ids of those it ended.
 func (t *tx) FinishTasks(ends []domain.TaskEnd) ([]string, error) {
 	const cols = 5
+	// In id order, so that two batches naming the same tasks (a resend
+	// racing the original) take their row locks in one order.
+	ends = slices.Clone(ends)
+	slices.SortFunc(ends, func(a, b domain.TaskEnd) int { return strings.Compare(a.ID, b.ID) })
 	var ended []string
 	for start := 0; start < len(ends); start += rowsPerStatement {
 		chunk := ends[start:min(start+rowsPerStatement, len(ends))]
