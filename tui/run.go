@@ -25,6 +25,9 @@ type Options struct {
 	Out    io.Writer
 	// LogFile receives the TUI's log: never the screen.
 	LogFile string
+	// ErrOut is told, once the screen is back, when LogFile could not be
+	// written.
+	ErrOut io.Writer
 	// SpecFile, when set, is the dashboard spec shown first instead of
 	// the overview template.
 	SpecFile string
@@ -32,12 +35,18 @@ type Options struct {
 
 // Run shows the TUI until the user quits or ctx ends.
 func Run(ctx context.Context, o Options) error {
-	f, err := openLog(o.LogFile)
-	if err != nil {
-		return err
+	// A log that cannot be written (a read-only home, a full disk) is no
+	// reason to refuse the console: it runs without one and says so after.
+	var logTo io.Writer = io.Discard
+	if f, err := openLog(o.LogFile); err != nil {
+		if o.ErrOut != nil {
+			defer fmt.Fprintf(o.ErrOut, "wingctl: the console ran without its log: %v\n", err)
+		}
+	} else {
+		defer f.Close()
+		logTo = f
 	}
-	defer f.Close()
-	log := slog.New(slog.NewTextHandler(f, nil))
+	log := slog.New(slog.NewTextHandler(logTo, nil))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := &common.Common{Client: o.Client, Styles: common.NewStyles(lipgloss.NewRenderer(o.Out)), Keys: common.DefaultKeys(),

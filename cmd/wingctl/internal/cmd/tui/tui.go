@@ -102,8 +102,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return tui.Run(ctx, tui.Options{Client: c, Server: c.BaseURL(), In: opts.IO.In, Out: opts.IO.Out, LogFile: opts.LogFile,
-		SpecFile: opts.SpecFile})
+	return tui.Run(ctx, tui.Options{Client: c, Server: c.BaseURL(), In: opts.IO.In, Out: opts.IO.Out, ErrOut: opts.IO.ErrOut,
+		LogFile: opts.LogFile, SpecFile: opts.SpecFile})
 }
 
 // logFile is where the console logs.
