@@ -79,6 +79,9 @@ type Dashboard struct {
 	path  textinput.Model
 
 	templates []domain.DashboardTemplate
+	// templatesErr is why the template list could not be read: ] and [
+	// then ask again, and the status line says why they cannot switch.
+	templatesErr error
 	// template is the template shown; specFile the spec file shown
 	// instead when template is empty.
 	template, specFile string
@@ -190,8 +193,9 @@ func (v *Dashboard) after(wait time.Duration) tea.Cmd {
 func (v *Dashboard) Update(msg tea.Msg) (View, tea.Cmd) {
 	switch msg := msg.(type) {
 	case dashboardTemplatesMsg:
+		v.templatesErr, v.fresh = msg.err, false
 		if msg.err == nil {
-			v.templates, v.fresh = msg.templates, false
+			v.templates = msg.templates
 		}
 		return v, nil
 	case dashboardLoadedMsg:
@@ -293,7 +297,11 @@ func (v *Dashboard) key(msg tea.KeyMsg) tea.Cmd {
 // after a spec file).
 func (v *Dashboard) cycle(by int) tea.Cmd {
 	if len(v.templates) == 0 {
-		return nil
+		return v.loadTemplates // ask again: the list failed or has not come
+	}
+	var again tea.Cmd
+	if v.templatesErr != nil {
+		again = v.loadTemplates // the last read failed: the list may be stale
 	}
 	i := -1
 	for k, t := range v.templates {
@@ -306,7 +314,7 @@ func (v *Dashboard) cycle(by int) tea.Cmd {
 	}
 	v.template = v.templates[(i+by+len(v.templates))%len(v.templates)].Name
 	v.page.GotoTop()
-	return v.load()
+	return tea.Batch(v.load(), again)
 }
 
 // showFocus scrolls the focused table into sight.
@@ -397,6 +405,8 @@ func (v *Dashboard) status() string {
 		line += st.Muted.Render("  loading…")
 	case v.err != nil && len(v.problems) == 0:
 		line += st.Error.Render("  " + v.err.Error())
+	case v.templatesErr != nil:
+		line += st.Error.Render("  no template list: " + v.templatesErr.Error())
 	}
 	return ansi.Truncate(line, v.width, "…")
 }

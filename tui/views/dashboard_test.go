@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -133,6 +134,30 @@ func TestDashboardView(t *testing.T) {
 	view = d.until("was refused")
 	if !strings.Contains(view, `sections[0].components[0].type "pie" is not a component`) {
 		t.Errorf("problems:\n%s", view)
+	}
+}
+
+// TestDashboardTemplateListFails: a template list that could not be read
+// is said on the status line, and ] asks for it again (and moves on in
+// the list it has).
+func TestDashboardTemplateListFails(t *testing.T) {
+	url, token := dashtest.Serve(t)
+	d := &dashDriver{t: t, v: NewDashboard(dashCommon(t, url, token), ""), msgs: make(chan tea.Msg, 16)}
+	d.v.SetSize(80, 24)
+	d.run(d.v.Init())
+	d.until("(4 of 5)")
+	d.send(dashboardTemplatesMsg{err: errors.New("server unreachable")})
+	d.until("no template list: server unreachable")
+	d.keys("]")
+	d.until("(5 of 5)")
+	deadline := time.After(10 * time.Second)
+	for strings.Contains(d.v.View(), "no template list") {
+		select {
+		case msg := <-d.msgs: // the list asked again arrives
+			d.send(msg)
+		case <-deadline:
+			t.Fatalf("] did not ask for the template list again:\n%s", d.v.View())
+		}
 	}
 }
 
