@@ -48,6 +48,8 @@ type credentialsDoc struct {
 
 // Credentials is the credentials file. It is read and written whole for
 // each call, with mode 0600, atomically: a crash never leaves half a file.
+// Changes hold a lock on a file beside it, so that concurrent wingctl
+// processes do not lose each other's logins.
 type Credentials struct {
 	Path string
 }
@@ -64,6 +66,16 @@ func (c Credentials) Get(server string) (Login, bool, error) {
 
 // Put stores the login for server, replacing any before.
 func (c Credentials) Put(server string, l Login) error {
+	release, err := c.lock()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return c.put(server, l)
+}
+
+// put is Put for a caller holding the lock.
+func (c Credentials) put(server string, l Login) error {
 	doc, err := c.read()
 	if err != nil {
 		return err
@@ -74,6 +86,11 @@ func (c Credentials) Put(server string, l Login) error {
 
 // Delete forgets the login for server and reports whether there was one.
 func (c Credentials) Delete(server string) (bool, error) {
+	release, err := c.lock()
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	doc, err := c.read()
 	if err != nil {
 		return false, err

@@ -46,10 +46,21 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 	if now.Before(s.login.Expiry.Add(-RenewBefore)) {
 		return s.login.IDToken, nil
 	}
+	// One wingctl renews at a time; one that waited finds the renewed
+	// login in the file and spends no refresh token of its own.
+	release, err := s.Credentials.lock()
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	if l, ok, ferr := s.Credentials.Get(s.Server); ferr == nil && ok && now.Before(l.Expiry.Add(-RenewBefore)) {
+		s.login = l
+		return l.IDToken, nil
+	}
 	renewed, err := s.renew(ctx)
 	if err == nil {
 		s.login = renewed
-		if err := s.Credentials.Put(s.Server, renewed); err != nil {
+		if err := s.Credentials.put(s.Server, renewed); err != nil {
 			return "", err
 		}
 		return renewed.IDToken, nil

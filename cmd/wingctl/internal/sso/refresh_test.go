@@ -2,6 +2,7 @@ package sso
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,6 +56,9 @@ func TestSourceRenews(t *testing.T) {
 	// its token expires soon.
 	old := l
 	old.Expiry = time.Now().Add(RenewBefore - time.Second)
+	if err := creds.Put(server, old); err != nil {
+		t.Fatal(err)
+	}
 	s := NewSource(creds, server, old, HTTPClient())
 	tok, err := s.Token(t.Context())
 	if err != nil {
@@ -90,5 +94,61 @@ func TestSourceCannotRenew(t *testing.T) {
 	_, err := source(creds, l, l.Expiry.Add(time.Second)).Token(t.Context())
 	if !errors.Is(err, domain.ErrUnauthenticated) || !strings.Contains(err.Error(), "run wingctl login") {
 		t.Errorf("err = %v, want ErrUnauthenticated telling to log in", err)
+	}
+}
+
+// TestConcurrentRenewals: several wingctl at once with one login about to
+// expire (cron, a script, the console) spend one refresh token between
+// them and all go on with the same renewed login.
+func TestConcurrentRenewals(t *testing.T) {
+	l, creds := deviceLogin(t)
+	old := l
+	old.Expiry = time.Now().Add(RenewBefore - time.Second)
+	if err := creds.Put(server, old); err != nil {
+		t.Fatal(err)
+	}
+	const n = 6
+	toks := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			tok, err := NewSource(creds, server, old, HTTPClient()).Token(t.Context())
+			toks <- tok
+			errs <- err
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+		seen[<-toks] = true
+	}
+	saved, _, _ := creds.Get(server)
+	if len(seen) != 1 || !seen[saved.IDToken] || saved.IDToken == l.IDToken {
+		t.Fatalf("%d wingctl ended with %d different tokens; want all on the one renewed and saved", n, len(seen))
+	}
+}
+
+// TestConcurrentLogins: logins to different servers saved at the same
+// moment are all kept.
+func TestConcurrentLogins(t *testing.T) {
+	creds := Credentials{Path: filepath.Join(t.TempDir(), CredentialsFile)}
+	const n = 20
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- creds.Put(fmt.Sprintf("https://wingman-%d.lan", i), Login{IDToken: fmt.Sprint(i)})
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		if l, ok, err := creds.Get(fmt.Sprintf("https://wingman-%d.lan", i)); err != nil || !ok || l.IDToken != fmt.Sprint(i) {
+			t.Errorf("login %d lost: %+v %v %v", i, l, ok, err)
+		}
 	}
 }
