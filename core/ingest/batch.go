@@ -35,9 +35,9 @@ func (s *Service) IngestBatch(ctx context.Context, p domain.Principal, envs []do
 	var at []int
 	for i, env := range envs {
 		items[i].ID = env.ID
-		switch {
-		case auth.RequireWorker(p, env.WorkerID) != nil:
-			items[i].err = fmt.Errorf("ingest: %w", auth.RequireWorker(p, env.WorkerID))
+		switch err := auth.RequireWorker(p, env.WorkerID); {
+		case err != nil:
+			items[i].err = fmt.Errorf("ingest: %w", err)
 		case env.PayloadType == domain.PayloadExecutionResult:
 			results, at = append(results, env), append(at, i)
 		default:
