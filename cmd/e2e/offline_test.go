@@ -54,8 +54,10 @@ func TestOfflineReconnectNewestFirst(t *testing.T) {
 
 	d.kill()
 	waitFor(t, 60*time.Second, "a backlog of 12 envelopes", func() bool { return len(w.waiting()) >= 12 })
-	d.start()
+	// From the moment the restart begins: the worker may deliver its
+	// backlog before start has seen the control plane ready.
 	back := time.Now().UTC()
+	d.start()
 	waitFor(t, 60*time.Second, "the backlog drained", func() bool {
 		for _, name := range w.waiting() {
 			if ts := nameTime(name); !ts.IsZero() && ts.Before(back) {
