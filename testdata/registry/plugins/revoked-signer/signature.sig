@@ -3,9 +3,9 @@ id revoked-signer
 version 1.0.0
 sha256 1dab4a6ffba30ae59021cc8dc3c296a654c17190aa038524dab1efe38e279bd5 README.md
 sha256 8b0b27bf27f35d363465ab61d339a290b4eaa56a9e08f0fd539f3515059a5c77 manifest.yaml
-sha256 39a604568edb1e451b89eaf7ecbc0d1aafe3cbd38f76c4408580c7852d1b1347 skill.py
+sha256 15b92c3449541e9ba80c4c21cd1d511f85cf9f15cdea2914c4b8ef9c03129b7c skill.py
 
 untrusted comment: wingman skill signature, key 1CF7D20845708381
-RWSBg3BFCNL3HNQyhzG+hFA/0xMLNKEl3a3wngeH9/S6cI8SF6KmK6ISrfHdrAGBZ4jfJQ69ZF5/oPKjqK82gnh5cSxrpKbTmQs=
+RWSBg3BFCNL3HBUPIjq7LThhd+G8OtAz+aaKfMB616/8d8bnw8oVRN4nBgmFIKEK725EYXlIgZXbZ34DRg9RdC+/cGvYtowaRwk=
 trusted comment: wingman-skill revoked-signer 1.0.0
-9/R/GqrCUnyriR+a2xdu7D/glOpQnSpSFYGw5nXwWUsBaVnWbm8anJu20/XyUJpjLpId1JVrqfzlOaYJEJ6pCw==
+MLWZLS8Gm2oWMvPm+MauKLV3bPgvTq63vO3P2WKX2S2RHbKVkSjvfZ+Yv5n6QsFANp736kE6dxzklRjosm+NAA==
