@@ -81,11 +81,11 @@ func TestFirstInstallRace(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := a.Store.Install(ctx, older, false)
+		_, _, _, err := a.Store.Install(ctx, older, false)
 		done <- err
 	}()
 	<-read // a found no row and is about to write 1.0.0
-	if _, _, err := b.Store.Install(ctx, newer, false); err != nil {
+	if _, _, _, err := b.Store.Install(ctx, newer, false); err != nil {
 		t.Fatal(err)
 	}
 	close(resume)
@@ -95,5 +95,63 @@ func TestFirstInstallRace(t *testing.T) {
 	got, err := b.Store.Get(ctx, "container-restart")
 	if err != nil || got.Manifest.Version != "1.1.0" {
 		t.Errorf("installed after the race: %+v, %v", got.Manifest, err)
+	}
+}
+
+// pausingView runs pause after its first read, so that a test can slip
+// another replica's update in between an update's look at what is
+// installed and its install.
+type pausingView struct {
+	corestore.Store
+	once  sync.Once
+	pause func()
+}
+
+func (d *pausingView) View(ctx context.Context, fn func(corestore.Tx) error) error {
+	err := d.Store.View(ctx, fn)
+	d.once.Do(d.pause)
+	return err
+}
+
+// Two replicas updating one skill at once (automatic updates run on
+// each): the one that finds the new version already installed by the
+// other reports no update, so the change is audited once.
+func TestConcurrentUpdatesReportOne(t *testing.T) {
+	ctx := context.Background()
+	reg := skilltest.Serve(t)
+	url := storetest.PostgresURL(t)
+	open := func() corestore.Store {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	read, resume := make(chan struct{}), make(chan struct{})
+	b := serviceOn(t, open(), t.TempDir(), reg)
+	if _, err := b.Install(ctx, "container-restart", false); err != nil { // 1.0.0
+		t.Fatal(err)
+	}
+	a := serviceOn(t, &pausingView{Store: open(), pause: func() { close(read); <-resume }}, t.TempDir(), reg)
+	reg.Publish(t, "container-restart", true, skilltest.SetVersion("1.0.0", "1.1.0"))
+
+	type result struct {
+		up  domain.SkillUpdate
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		up, err := a.Update(ctx, "container-restart", false)
+		done <- result{up, err}
+	}()
+	<-read // a saw 1.0.0 installed
+	if up, err := b.Update(ctx, "container-restart", false); err != nil || !up.Updated {
+		t.Fatalf("b's update: %+v, %v", up, err)
+	}
+	close(resume)
+	r := <-done
+	if r.err != nil || r.up.Updated || r.up.To != "1.1.0" {
+		t.Errorf("a's update after b had installed 1.1.0: %+v, %v; want no update reported", r.up, r.err)
 	}
 }

@@ -157,33 +157,37 @@ func (s *Service) Info(ctx context.Context, id string) (domain.MarketplaceSkillI
 
 // Install fetches id from the registry, checks it and installs it.
 func (s *Service) Install(ctx context.Context, id string, force bool) (domain.InstalledSkill, error) {
-	in, _, err := s.fetchInstall(ctx, id, force)
+	in, _, _, err := s.fetchInstall(ctx, id, force)
 	return in, err
 }
 
-func (s *Service) fetchInstall(ctx context.Context, id string, force bool) (domain.InstalledSkill, string, error) {
+// fetchInstall fetches id from the registry and installs it; it reports
+// the version it found installed and whether it wrote.
+func (s *Service) fetchInstall(ctx context.Context, id string, force bool) (domain.InstalledSkill, string, bool, error) {
 	if !marketplace.ValidID(id) {
-		return domain.InstalledSkill{}, "", fmt.Errorf("%q is not a plugin id: %w", id, domain.ErrInvalid)
+		return domain.InstalledSkill{}, "", false, fmt.Errorf("%q is not a plugin id: %w", id, domain.ErrInvalid)
 	}
 	ix, err := s.index(ctx)
 	if err != nil {
-		return domain.InstalledSkill{}, "", err
+		return domain.InstalledSkill{}, "", false, err
 	}
 	e, err := ix.Find(id)
 	if err != nil {
-		return domain.InstalledSkill{}, "", mapErr(err)
+		return domain.InstalledSkill{}, "", false, mapErr(err)
 	}
 	b, err := s.Market.Fetch(ctx, e)
 	if err != nil {
-		return domain.InstalledSkill{}, "", mapErr(err)
+		return domain.InstalledSkill{}, "", false, mapErr(err)
 	}
-	in, previous, err := s.Store.Install(ctx, b, force)
+	in, previous, wrote, err := s.Store.Install(ctx, b, force)
 	if err != nil {
-		return domain.InstalledSkill{}, previous, mapErr(err)
+		return domain.InstalledSkill{}, previous, false, mapErr(err)
 	}
-	s.Log.Info("skill installed", "skill", id, "version", in.Manifest.Version, "trust", in.Manifest.TrustLevel,
-		"replaced", previous, "signer", signer(in))
-	return installed(in), previous, nil
+	if wrote {
+		s.Log.Info("skill installed", "skill", id, "version", in.Manifest.Version, "trust", in.Manifest.TrustLevel,
+			"replaced", previous, "signer", signer(in))
+	}
+	return installed(in), previous, wrote, nil
 }
 
 // Update installs the registry's version of an installed community skill
@@ -197,12 +201,14 @@ func (s *Service) Update(ctx context.Context, id string, force bool) (domain.Ski
 		return domain.SkillUpdate{ID: id}, fmt.Errorf("%s is a local skill; the marketplace does not update it: %w", id, domain.ErrConflict)
 	}
 	up := domain.SkillUpdate{ID: id, From: cur.Manifest.Version}
-	in, _, err := s.fetchInstall(ctx, id, force)
+	in, _, wrote, err := s.fetchInstall(ctx, id, force)
 	if err != nil {
 		return up, err
 	}
-	up.To, up.Skill = in.Version, in
-	up.Updated = in.Version != up.From || in.InstalledAt.After(cur.InstalledAt)
+	// Updated only when this call wrote: the same version installed by
+	// another replica meanwhile (automatic updates run on each) is not
+	// an update of this one's, and is not audited twice.
+	up.To, up.Skill, up.Updated = in.Version, in, wrote
 	return up, nil
 }
 

@@ -243,28 +243,30 @@ func (s *Store) List(ctx context.Context) ([]Installed, []Broken, error) {
 // installed version. A version older than the installed one, or the same
 // version with other files, is refused unless force; an installed version
 // that fails its checks is replaced whatever its version. It returns the
-// skill installed and the version it replaced ("" if none).
-func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Installed, string, error) {
+// skill installed, the version it found installed ("" if none) and
+// whether it wrote: the same version with the same files, installed by
+// another replica meanwhile, is left as it is.
+func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Installed, string, bool, error) {
 	a, err := trust.Admit(b, trust.Community, s.keys)
 	if err != nil {
-		return Installed{}, "", err
+		return Installed{}, "", false, err
 	}
 	m := a.Manifest
 	if _, err := os.Lstat(filepath.Join(s.local, m.ID)); err == nil {
-		return Installed{}, "", fmt.Errorf("%w: %s (skills/local/%s)", ErrTaken, m.ID, m.ID)
+		return Installed{}, "", false, fmt.Errorf("%w: %s (skills/local/%s)", ErrTaken, m.ID, m.ID)
 	}
 	files, err := encode(b)
 	if err != nil {
-		return Installed{}, "", err
+		return Installed{}, "", false, err
 	}
 	var in Installed
-	previous := ""
+	previous, wrote := "", false
 	// The installed row stays locked from the version check to the write,
 	// so two replicas installing at once cannot both pass the check. A
 	// first install has no row to lock: it only adds one, and when another
 	// replica added it meanwhile, runs again against that row.
 	install := func(tx corestore.Tx) error {
-		in, previous = Installed{}, ""
+		in, previous, wrote = Installed{}, "", false
 		row, err := tx.GetSkill(m.ID, true)
 		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return fmt.Errorf("%w: %w", errDatabase, err)
@@ -288,7 +290,7 @@ func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Insta
 		// Milliseconds, as the database keeps it, so that a later read
 		// gives the same time.
 		at := time.Now().UTC().Truncate(time.Millisecond)
-		in = Installed{Admitted: a, Bundle: b, InstalledAt: at}
+		in, wrote = Installed{Admitted: a, Bundle: b, InstalledAt: at}, true
 		row = domain.StoredSkill{ID: m.ID, Version: m.Version, Files: files, InstalledAt: at}
 		if !found {
 			if err := tx.AddSkill(row); err != nil {
@@ -318,9 +320,9 @@ func (s *Store) Install(ctx context.Context, b bundle.Bundle, force bool) (Insta
 		}
 	}
 	if err != nil {
-		return Installed{}, previous, err
+		return Installed{}, previous, false, err
 	}
-	return in, previous, nil
+	return in, previous, wrote, nil
 }
 
 // Remove removes a community skill. Local skills are the user's files,
